@@ -1,0 +1,57 @@
+# Kemitraan Bidan–Dukun — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium gettext poppler-utils
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is the zero-setup demo: SQLite, eager tasks, DEBUG on.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run test deps system-deps venv messages lint check clean
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing — install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+deps: system-deps venv messages
+
+run: deps
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py load_wilayah --provinsi 15
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Kemitraan Bidan–Dukun berjalan di http://$(HOST):$(PORT)  (Ctrl+C untuk berhenti)"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: deps
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check: venv
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dukun.models import Dukun, StatusDukun
+from puskesmas import access
+from puskesmas.forms import KelurahanChoiceField
+from puskesmas.models import Bidan, Kelurahan, Puskesmas
+
+
+class BidanChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Bidan) -> str:
+        return f"{obj.nama} — {obj.fasilitas.nama}"
+
+
+class DukunForm(forms.ModelForm):
+    kelurahan = KelurahanChoiceField(queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"))
+    dikenal_oleh = BidanChoiceField(
+        queryset=Bidan.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Bidan yang mengenalnya"),
+        help_text=_("Centang setiap bidan yang sudah mengenal dukun ini."),
+    )
+
+    class Meta:
+        model = Dukun
+        fields = [
+            "nama", "nama_panggilan", "tahun_lahir", "kelurahan", "alamat", "rt", "rw", "telepon",
+            "bisa_baca_tulis", "lama_praktik_tahun", "status", "status_sejak", "latitude", "longitude",
+            "dikenal_oleh", "catatan",
+        ]
+        widgets = {
+            "status_sejak": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "catatan": forms.Textarea(attrs={"rows": 3}),
+            "tahun_lahir": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "telepon": forms.TextInput(attrs={"inputmode": "tel"}),
+            "rt": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "rw": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        kelurahan = Kelurahan.objects.filter(pk__in=access.dukun_writable_kelurahan_ids(user))
+        self.fields["kelurahan"].queryset = kelurahan.order_by("nama")
+        # The bidan of the Puskesmas that serve these kelurahan.
+        self.fields["dikenal_oleh"].queryset = (
+            Bidan.objects.filter(puskesmas__in=kelurahan.values("puskesmas"))
+            .filter(Q(aktif=True) | Q(pk__in=self.instance.dikenal_oleh.all() if self.instance.pk else []))
+            .select_related("fasilitas")
+            .order_by("nama")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kelurahan = cleaned.get("kelurahan")
+        bidan = cleaned.get("dikenal_oleh")
+        if kelurahan and bidan:
+            luar = [b.nama for b in bidan if b.puskesmas_id != kelurahan.puskesmas_id]
+            if luar:
+                self.add_error("dikenal_oleh", _(
+                    "Bidan berikut bukan dari Puskesmas kelurahan ini: %(luar)s."
+                ) % {"luar": ", ".join(luar)})
+        # A status change must say when it happened, or the registry cannot tell when a dukun stopped.
+        if self.instance.pk and "status" in self.changed_data and "status_sejak" not in self.changed_data:
+            self.add_error("status_sejak", _("Status berubah: isi tanggal perubahan status."))
+        return cleaned
+
+
+class DukunFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="cari", label=_("Cari nama"))
+    puskesmas = django_filters.ModelChoiceFilter(
+        field_name="kelurahan__puskesmas", queryset=Puskesmas.objects.none(), label=_("Puskesmas"),
+        empty_label=_("Semua Puskesmas"),
+    )
+    kelurahan = django_filters.ModelChoiceFilter(queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"))
+    status = django_filters.ChoiceFilter(choices=StatusDukun.choices, label=_("Status"), empty_label=_("Semua status"))
+    bisa_baca_tulis = django_filters.BooleanFilter(
+        label=_("Bisa baca tulis"),
+        widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]),
+    )
+    dikenal = django_filters.BooleanFilter(
+        label=_("Dikenal bidan"),
+        widget=forms.Select(choices=[("", _("Semua")), ("true", _("Sudah dikenal")), ("false", _("Belum dikenal"))]),
+    )
+
+    class Meta:
+        model = Dukun
+        fields = ["q", "puskesmas", "kelurahan", "status", "bisa_baca_tulis", "dikenal"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kelurahan"].queryset = Kelurahan.objects.filter(
+            pk__in=access.kelurahan_ids(user), puskesmas__isnull=False
+        ).order_by("nama")
+        self.filters["kelurahan"].empty_label = _("Semua kelurahan/desa")
+        self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user)
+
+    def cari(self, queryset, name, value):
+        return queryset.filter(Q(nama__icontains=value) | Q(nama_panggilan__icontains=value))

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from dukun.models import Dukun
+from puskesmas.models import Bidan, User
+
+
+@transaction.atomic
+def dukun_create(*, dicatat_oleh: User, dikenal_oleh: Iterable[Bidan] = (), **fields) -> Dukun:
+    """List a new dukun; the listing user and time are kept on the row and in its history."""
+    dukun = Dukun(dicatat_oleh=dicatat_oleh, **fields)
+    dukun.full_clean()
+    dukun.save()
+    dukun.dikenal_oleh.set(dikenal_oleh)
+    return dukun
+
+
+@transaction.atomic
+def dukun_update(*, dukun: Dukun, dikenal_oleh: Iterable[Bidan] | None = None, **fields) -> Dukun:
+    for name, value in fields.items():
+        setattr(dukun, name, value)
+    dukun.full_clean()
+    dukun.save()
+    if dikenal_oleh is not None:
+        dukun.dikenal_oleh.set(dikenal_oleh)
+    return dukun
