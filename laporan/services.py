@@ -157,7 +157,8 @@ def daftar_dukun_xlsx(*, user: User, puskesmas: Puskesmas) -> bytes:
             ])
             ws.cell(row=ws.max_row, column=12).number_format = "DD/MM/YYYY"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    for column, width in zip("ABCDEFGHIJKLMNO", (22, 28, 16, 11, 30, 6, 6, 16, 14, 12, 20, 14, 36, 11, 11)):
+    widths = (22, 28, 16, 11, 30, 6, 6, 16, 14, 12, 20, 14, 36, 11, 11)
+    for column, width in zip("ABCDEFGHIJKLMNO", widths, strict=True):
         ws.column_dimensions[column].width = width
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -5,11 +5,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from puskesmas.models import Bidan, Fasilitas, Kabupaten, Kecamatan, Kelurahan, Provinsi, Puskesmas, User
 
+PERAN = ((_("Peran dan cakupan"), {"fields": ("role", "puskesmas", "kabupaten")}),)
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Peran dan cakupan"), {"fields": ("role", "puskesmas", "kabupaten")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Peran dan cakupan"), {"fields": ("role", "puskesmas", "kabupaten")}),)
+    fieldsets = BaseUserAdmin.fieldsets + PERAN
+    add_fieldsets = BaseUserAdmin.add_fieldsets + PERAN
     list_display = ("username", "first_name", "role", "puskesmas", "kabupaten", "is_active")
     list_filter = ("role", "is_active")
     autocomplete_fields = ("puskesmas", "kabupaten")

@@ -23,7 +23,9 @@ def _writable_puskesmas(user):
 
 
 class FasilitasForm(forms.ModelForm):
-    kelurahan = KelurahanChoiceField(queryset=Kelurahan.objects.none(), required=False, label=_("Kelurahan/desa lokasi"))
+    kelurahan = KelurahanChoiceField(
+        queryset=Kelurahan.objects.none(), required=False, label=_("Kelurahan/desa lokasi")
+    )
 
     class Meta:
         model = Fasilitas
@@ -84,7 +86,9 @@ class BidanForm(forms.ModelForm):
 class ImportPuskesmasForm(forms.Form):
     berkas = forms.FileField(
         label=_("Berkas CSV atau XLSX"),
-        help_text=_("Kolom: kode_puskesmas, nama_puskesmas, kode_kabupaten, kode_kelurahan — satu baris per kelurahan."),
+        help_text=_(
+            "Kolom: kode_puskesmas, nama_puskesmas, kode_kabupaten, kode_kelurahan — satu baris per kelurahan."
+        ),
     )
 
     def clean_berkas(self):

@@ -99,7 +99,9 @@ def _read_xlsx(fileobj: IO[bytes]) -> list[list]:
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or non-XLSX file
-        raise BerkasTidakValid(_("Berkas XLSX tidak dapat dibaca. Pastikan berkas disimpan sebagai Excel (.xlsx).")) from None
+        raise BerkasTidakValid(
+            _("Berkas XLSX tidak dapat dibaca. Pastikan berkas disimpan sebagai Excel (.xlsx).")
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -119,7 +121,8 @@ def import_puskesmas(table: list[tuple[int, dict[str, str]]], *, kabupaten_scope
     errors = result.errors
     kelurahan_codes = {row["kode_kelurahan"] for _n, row in table}
     kelurahan = {k.pk: k for k in Kelurahan.objects.filter(pk__in=kelurahan_codes).select_related("puskesmas")}
-    kabupaten = set(Kabupaten.objects.filter(pk__in={row["kode_kabupaten"] for _n, row in table}).values_list("pk", flat=True))
+    kabupaten_codes = {row["kode_kabupaten"] for _n, row in table}
+    kabupaten = set(Kabupaten.objects.filter(pk__in=kabupaten_codes).values_list("pk", flat=True))
     existing = {p.kode: p for p in Puskesmas.objects.filter(kode__in={row["kode_puskesmas"] for _n, row in table})}
 
     seen_puskesmas: dict[str, tuple[int, str, str]] = {}

@@ -295,7 +295,9 @@ class Bidan(models.Model):
 
     def clean(self) -> None:
         if self.fasilitas_id and self.fasilitas.jenis == JenisFasilitas.RS:
-            raise ValidationError({"fasilitas": _("Bidan dicatat pada fasilitas jaringan Puskesmas, bukan rumah sakit.")})
+            raise ValidationError(
+                {"fasilitas": _("Bidan dicatat pada fasilitas jaringan Puskesmas, bukan rumah sakit.")}
+            )
 
     def save(self, *args, **kwargs) -> None:
         if self.fasilitas_id:

@@ -232,6 +232,8 @@ def bidan_create(request):
 
 @login_required
 def bidan_update(request, pk):
-    bidan = access.get_in_scope(Bidan.objects.visible_to(request.user), pk, writable=Bidan.objects.writable_by(request.user))
+    bidan = access.get_in_scope(
+        Bidan.objects.visible_to(request.user), pk, writable=Bidan.objects.writable_by(request.user)
+    )
     return _bidan_form(request, bidan)
 

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Memuat daftar wilayah Kemendagri (provinsi → kelurahan/desa) dari idn-area-data. Idempoten."
 
     def add_arguments(self, parser):
-        parser.add_argument("--provinsi", help="Kode dua digit satu provinsi, misalnya 15 (Jambi). Tanpa ini: seluruh Indonesia.")
+        parser.add_argument(
+            "--provinsi", help="Kode dua digit satu provinsi, misalnya 15 (Jambi). Tanpa ini: seluruh Indonesia."
+        )
 
     def handle(self, *args, provinsi=None, **options):
         try:
