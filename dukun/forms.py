@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,7 @@ class DukunForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = self._layout()
         kelurahan = Kelurahan.objects.filter(pk__in=access.dukun_writable_kelurahan_ids(user))
         self.fields["kelurahan"].queryset = kelurahan.order_by("nama")
         # The bidan of the Puskesmas that serve these kelurahan.
@@ -51,6 +54,29 @@ class DukunForm(forms.ModelForm):
             .select_related("fasilitas")
             .order_by("nama")
         )
+
+    @staticmethod
+    def _layout() -> FormHelper:
+        # Short fields side by side even on a phone; the GPS button fills the point where she stands.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            "nama", "nama_panggilan",
+            Row(Column("tahun_lahir", css_class="col-6"), Column("lama_praktik_tahun", css_class="col-6"),
+                css_class="align-items-end"),
+            "kelurahan", "alamat",
+            Row(Column("rt", css_class="col-6"), Column("rw", css_class="col-6")),
+            "telepon", "bisa_baca_tulis",
+            Row(Column("status", css_class="col-12 col-sm-6"), Column("status_sejak", css_class="col-12 col-sm-6")),
+            Row(Column("latitude", css_class="col-6"), Column("longitude", css_class="col-6")),
+            Div(HTML(
+                '<button type="button" class="btn btn-outline-secondary btn-sm mb-3" id="ambil-lokasi">'
+                + str(_("Gunakan lokasi saya sekarang"))
+                + "</button>"
+            )),
+            Field("dikenal_oleh"), "catatan",
+        )
+        return helper
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,8 @@
 import zoneinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 
 from puskesmas.models import Role, zona_waktu_provinsi
 
@@ -31,3 +33,18 @@ class PuskesmasTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose another language in the switcher (cookie).
+
+    Django's own middleware follows the browser's Accept-Language, which would turn the app
+    English on every Puskesmas PC that happens to have an English Windows or Chrome.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = chosen in dict(settings.LANGUAGES) and translation.check_for_language(chosen)
+        language = chosen if supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
