@@ -32,7 +32,7 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed
 
 messages: venv
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
 
 deps: system-deps venv messages
 
