@@ -100,7 +100,9 @@ class DukunFilter(django_filters.FilterSet):
         field_name="kelurahan__puskesmas", queryset=Puskesmas.objects.none(), label=_("Puskesmas"),
         empty_label=_("Semua Puskesmas"),
     )
-    kelurahan = django_filters.ModelChoiceFilter(queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"))
+    kelurahan = django_filters.ModelChoiceFilter(
+        queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"), empty_label=_("Semua kelurahan/desa"),
+    )
     status = django_filters.ChoiceFilter(choices=StatusDukun.choices, label=_("Status"), empty_label=_("Semua status"))
     bisa_baca_tulis = django_filters.BooleanFilter(
         label=_("Bisa baca tulis"),
@@ -120,7 +122,6 @@ class DukunFilter(django_filters.FilterSet):
         self.filters["kelurahan"].queryset = Kelurahan.objects.filter(
             pk__in=access.kelurahan_ids(user), puskesmas__isnull=False
         ).order_by("nama")
-        self.filters["kelurahan"].empty_label = _("Semua kelurahan/desa")
         self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user)
 
     def cari(self, queryset, name, value):

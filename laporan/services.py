@@ -82,8 +82,12 @@ def unduhan_request(*, user: User, puskesmas: Puskesmas) -> Unduhan:
     return unduhan
 
 
-def unduhan_render(unduhan_id: int) -> None:
-    """Render one requested download. Idempotent: a finished one is left alone, a retried one redone."""
+def unduhan_render(unduhan_id: int, *, retry_on: tuple[type[Exception], ...] = ()) -> None:
+    """Render one requested download. Idempotent: a finished one is left alone, a retried one redone.
+
+    An error of a type in `retry_on` leaves the row claimed (processing), for the caller's retry to
+    render it again; any other error marks it failed.
+    """
     claimed = Unduhan.objects.filter(
         pk=unduhan_id, status__in=[StatusUnduhan.PENDING, StatusUnduhan.PROCESSING]
     ).update(status=StatusUnduhan.PROCESSING)
@@ -97,6 +101,9 @@ def unduhan_render(unduhan_id: int) -> None:
         relative = f"unduhan/{unduhan.pk}/{unduhan.nama_berkas}"
         write_private_file(relative, pdf)
     except Exception as exc:
+        if isinstance(exc, retry_on):
+            logger.warning("Rendering unduhan %s failed, to be retried: %r", unduhan_id, exc)
+            raise
         logger.exception("Rendering unduhan %s failed", unduhan_id)
         Unduhan.objects.filter(pk=unduhan_id).update(
             status=StatusUnduhan.FAILED, pesan_galat=f"{type(exc).__name__}", selesai_pada=timezone.now()

@@ -12,9 +12,15 @@ from laporan.models import StatusUnduhan, Unduhan
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), max_retries=2, retry_backoff=True)
-def render_unduhan(unduhan_id: int) -> None:
-    services.unduhan_render(unduhan_id)
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), max_retries=2, retry_backoff=True
+)
+def render_unduhan(self, unduhan_id: int) -> None:
+    # An OSError is retried (autoretry_for): the row must stay claimed for the retry, which would
+    # otherwise find it failed and do nothing. The last attempt, or an eager run (it cannot retry),
+    # marks it failed.
+    retry_left = not self.request.is_eager and self.request.retries < self.max_retries
+    services.unduhan_render(unduhan_id, retry_on=(OSError,) if retry_left else ())
 
 
 def enqueue_unduhan(unduhan_id: int) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from puskesmas import access
@@ -30,6 +31,10 @@ class FasilitasForm(forms.ModelForm):
     class Meta:
         model = Fasilitas
         fields = ["jenis", "nama", "puskesmas", "kelurahan", "alamat", "telepon", "aktif"]
+        # Django's own Indonesian catalog renders "... already exists" as "... tidak ada" (does not exist).
+        error_messages = {NON_FIELD_ERRORS: {
+            "unique_together": _("Puskesmas ini sudah mempunyai fasilitas dengan jenis dan nama yang sama."),
+        }}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +74,13 @@ class BidanForm(forms.ModelForm):
         self.fields["kelurahan_domisili"].queryset = Kelurahan.objects.filter(
             kabupaten__in=puskesmas.values("kabupaten")
         ).order_by("nama")
+
+    def clean_nomor_str(self):
+        # The conditional unique constraint would otherwise answer with its technical name.
+        nomor = self.cleaned_data["nomor_str"]
+        if nomor and Bidan.objects.filter(nomor_str=nomor).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Nomor STR ini sudah tercatat untuk bidan lain."))
+        return nomor
 
     def clean(self):
         cleaned = super().clean()
