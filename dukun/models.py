@@ -42,20 +42,31 @@ class DukunQuerySet(models.QuerySet):
         kenal = Dukun.dikenal_oleh.through.objects.filter(dukun=OuterRef("pk"))
         return self.annotate(dikenal=Exists(kenal))
 
+    @staticmethod
+    def _hitungan() -> dict:
+        return {
+            "jumlah": Count("id"),
+            "aktif": Count("id", filter=Q(status=StatusDukun.AKTIF)),
+            "bisa_baca_tulis": Count("id", filter=Q(bisa_baca_tulis=True)),
+            "dikenal_bidan": Count("id", filter=Q(_dikenal=True)),
+        }
+
+    def _with_kenal_flag(self) -> DukunQuerySet:
+        kenal = Dukun.dikenal_oleh.through.objects.filter(dukun=OuterRef("pk"))
+        return self.annotate(_dikenal=Exists(kenal))
+
     def per_kelurahan(self):
         """Counts per kelurahan, grouped in the database: the registry's headline table."""
-        kenal = Dukun.dikenal_oleh.through.objects.filter(dukun=OuterRef("pk"))
         return (
-            self.annotate(_dikenal=Exists(kenal))
+            self._with_kenal_flag()
             .values("kelurahan", "kelurahan__nama")
-            .annotate(
-                jumlah=Count("id"),
-                aktif=Count("id", filter=Q(status=StatusDukun.AKTIF)),
-                bisa_baca_tulis=Count("id", filter=Q(bisa_baca_tulis=True)),
-                dikenal_bidan=Count("id", filter=Q(_dikenal=True)),
-            )
+            .annotate(**self._hitungan())
             .order_by("kelurahan__nama")
         )
+
+    def ringkasan(self) -> dict:
+        """The same counts over the whole queryset, in one query."""
+        return self._with_kenal_flag().aggregate(**self._hitungan())
 
 
 rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW berupa angka 1–3 digit, contoh 004."))

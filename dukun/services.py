@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from dukun.models import Dukun
+from puskesmas.history import satu_entri
 from puskesmas.models import Bidan, User
 
 
@@ -13,8 +14,9 @@ def dukun_create(*, dicatat_oleh: User, dikenal_oleh: Iterable[Bidan] = (), **fi
     """List a new dukun; the listing user and time are kept on the row and in its history."""
     dukun = Dukun(dicatat_oleh=dicatat_oleh, **fields)
     dukun.full_clean()
-    dukun.save()
-    dukun.dikenal_oleh.set(dikenal_oleh)
+    with satu_entri(dukun):
+        dukun.save()
+        dukun.dikenal_oleh.set(dikenal_oleh)
     return dukun
 
 
@@ -23,7 +25,8 @@ def dukun_update(*, dukun: Dukun, dikenal_oleh: Iterable[Bidan] | None = None, *
     for name, value in fields.items():
         setattr(dukun, name, value)
     dukun.full_clean()
-    dukun.save()
-    if dikenal_oleh is not None:
-        dukun.dikenal_oleh.set(dikenal_oleh)
+    with satu_entri(dukun):
+        dukun.save()
+        if dikenal_oleh is not None:
+            dukun.dikenal_oleh.set(dikenal_oleh)
     return dukun

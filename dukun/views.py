@@ -44,7 +44,7 @@ def dukun_list(request):
         "filter": filterset,
         "page_obj": page,
         "per_kelurahan": per_kelurahan,
-        "total": sum(row["jumlah"] for row in per_kelurahan),
+        "total": qs.ringkasan(),
         "query": query.urlencode(),
         "can_create": access.dukun_writable_kelurahan_ids(request.user).exists(),
         "puskesmas_unduh": _puskesmas_choice(request, filterset),

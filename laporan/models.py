@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from puskesmas.models import Puskesmas
@@ -72,4 +73,5 @@ class Unduhan(models.Model):
 
     @property
     def nama_berkas(self) -> str:
-        return f"daftar-dukun-{self.puskesmas.kode}-{self.dibuat_pada:%Y%m%d}.pdf"
+        # The code comes from an imported file: slugify keeps it a plain file name.
+        return f"daftar-dukun-{slugify(self.puskesmas.kode)}-{self.dibuat_pada:%Y%m%d}.pdf"

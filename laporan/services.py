@@ -122,7 +122,7 @@ def daftar_dukun_xlsx(*, user: User, puskesmas: Puskesmas) -> bytes:
     groups: list[KelompokKelurahan] = context["groups"]
     wb = Workbook()
     ws = wb.active
-    ws.title = "Daftar dukun"
+    ws.title = _("Daftar dukun")[:31]  # Excel's limit for a sheet name
     bold = Font(bold=True)
     ws.append([_("Daftar dukun bayi — %(puskesmas)s") % {"puskesmas": puskesmas}])
     ws["A1"].font = Font(bold=True, size=13)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -94,3 +95,25 @@ def riwayat_perubahan(obj, *, limit: int = 30) -> list[EntriRiwayat]:
             ],
         ))
     return entries
+
+
+@contextmanager
+def satu_entri(obj):
+    """Record everything one service call writes as a single history entry.
+
+    Saving a row and then setting its many-to-many links makes django-simple-history write two
+    records (the save, then the link change). A person made one change, so the history shows one:
+    the last record (it holds the full snapshot, links included) is kept, marked "created" when the
+    row was created in this call, and the earlier ones of this call are removed.
+    Use inside the service's transaction.
+    """
+    sebelum = obj.history.order_by("-history_id").values_list("history_id", flat=True).first() if obj.pk else None
+    yield
+    baru = list(obj.history.filter(history_id__gt=sebelum or 0).order_by("history_id"))
+    if len(baru) < 2:
+        return
+    terakhir = baru[-1]
+    if sebelum is None and terakhir.history_type != "+":
+        terakhir.history_type = "+"
+        terakhir.save(update_fields=["history_type"])
+    type(terakhir).objects.filter(pk__in=[r.pk for r in baru[:-1]]).delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -109,6 +110,13 @@ def _read_xlsx(fileobj: IO[bytes]) -> list[list]:
         workbook.close()
 
 
+def _kode_kabupaten(value: str) -> str:
+    """Excel turns a kabupaten code typed as 11.10 into the number 11.1: give back its zero."""
+    if re.fullmatch(r"\d{2}\.\d", value):
+        return value + "0"
+    return value
+
+
 def import_puskesmas(table: list[tuple[int, dict[str, str]]], *, kabupaten_scope: str | None = None) -> ImportResult:
     """Create or update Puskesmas and add kelurahan to their wilayah kerja.
 
@@ -121,13 +129,14 @@ def import_puskesmas(table: list[tuple[int, dict[str, str]]], *, kabupaten_scope
     errors = result.errors
     kelurahan_codes = {row["kode_kelurahan"] for _n, row in table}
     kelurahan = {k.pk: k for k in Kelurahan.objects.filter(pk__in=kelurahan_codes).select_related("puskesmas")}
-    kabupaten_codes = {row["kode_kabupaten"] for _n, row in table}
+    kabupaten_codes = {_kode_kabupaten(row["kode_kabupaten"]) for _n, row in table}
     kabupaten = set(Kabupaten.objects.filter(pk__in=kabupaten_codes).values_list("pk", flat=True))
     existing = {p.kode: p for p in Puskesmas.objects.filter(kode__in={row["kode_puskesmas"] for _n, row in table})}
 
     seen_puskesmas: dict[str, tuple[int, str, str]] = {}
     seen_kelurahan: dict[str, tuple[int, str]] = {}
     for number, row in table:
+        row["kode_kabupaten"] = _kode_kabupaten(row["kode_kabupaten"])
         kode, nama, kab, kel = (row[c] for c in PUSKESMAS_COLUMNS)
         for column in PUSKESMAS_COLUMNS:
             if not row[column]:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from puskesmas.history import satu_entri
 from puskesmas.models import Bidan, Fasilitas, Kelurahan
 
 
@@ -13,8 +14,9 @@ def bidan_save(*, bidan: Bidan, kelurahan_layanan: Iterable[Kelurahan], **fields
     for name, value in fields.items():
         setattr(bidan, name, value)
     bidan.full_clean(exclude=["puskesmas"])
-    bidan.save()
-    bidan.kelurahan_layanan.set(kelurahan_layanan)
+    with satu_entri(bidan):
+        bidan.save()
+        bidan.kelurahan_layanan.set(kelurahan_layanan)
     return bidan
 
 

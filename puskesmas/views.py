@@ -118,7 +118,7 @@ def puskesmas_import(request):
             errors = [str(e) for e in result.errors]
     return render(request, "puskesmas/puskesmas_import.html", {
         "form": form, "errors": errors, "columns": PUSKESMAS_COLUMNS,
-    }, status=400 if errors else 200)
+    }, status=400 if errors or form.errors else 200)
 
 
 # --- Fasilitas -----------------------------------------------------------------------------

@@ -35,9 +35,12 @@ def _rows(name: str, data_dir: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
 
 
-def _sync(model, wanted: dict[str, dict], fields: list[str], result: LoadResult, label: str) -> None:
-    """Create missing rows and update changed ones; rows already equal are left untouched."""
-    existing = {obj.pk: obj for obj in model.objects.filter(pk__in=list(wanted))}
+def _sync(model, wanted: dict[str, dict], fields: list[str], result: LoadResult, label: str, prefix: str) -> None:
+    """Create missing rows and update changed ones; rows already equal are left untouched.
+
+    Existing rows are read by code prefix, not by an IN list of up to 83,762 codes.
+    """
+    existing = {obj.pk: obj for obj in model.objects.filter(pk__startswith=prefix) if obj.pk in wanted}
     to_create, to_update = [], []
     for kode, values in wanted.items():
         obj = existing.get(kode)
@@ -84,8 +87,8 @@ def load_wilayah(*, provinsi: str | None = None, data_dir: Path = DATA_DIR) -> L
     }
     result = LoadResult()
     with transaction.atomic():
-        _sync(Provinsi, provinces, ["nama"], result, "provinsi")
-        _sync(Kabupaten, regencies, ["nama", "provinsi_id"], result, "kabupaten")
-        _sync(Kecamatan, districts, ["nama", "kabupaten_id"], result, "kecamatan")
-        _sync(Kelurahan, villages, ["nama", "kecamatan_id", "kabupaten_id"], result, "kelurahan")
+        _sync(Provinsi, provinces, ["nama"], result, "provinsi", provinsi or "")
+        _sync(Kabupaten, regencies, ["nama", "provinsi_id"], result, "kabupaten", prefix)
+        _sync(Kecamatan, districts, ["nama", "kabupaten_id"], result, "kecamatan", prefix)
+        _sync(Kelurahan, villages, ["nama", "kecamatan_id", "kabupaten_id"], result, "kelurahan", prefix)
     return result

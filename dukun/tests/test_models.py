@@ -370,3 +370,19 @@ def test_per_kelurahan_ignores_bidan_who_know_no_dukun(cast, registri):
     BidanFactory(fasilitas=cast.induk_a, kelurahan_layanan=[cast.w.a1])
     rows = {r["kelurahan__nama"]: r["dikenal_bidan"] for r in Dukun.objects.per_kelurahan()}
     assert rows == {"Pakuan Baru": 1, "Penyengat Rendah": 2, "Teluk Kenali": 0}
+
+
+def test_creating_a_dukun_with_bidan_is_one_history_entry(cast):
+    dukun = dukun_create(
+        dicatat_oleh=cast.bikor_a, dikenal_oleh=[cast.profil_bidan_a], nama="Satu Entri", kelurahan=cast.w.a1
+    )
+    assert [r.history_type for r in dukun.history.all()] == ["+"]
+    assert list(dukun.history.get().dikenal_oleh.values_list("bidan", flat=True)) == [cast.profil_bidan_a.pk]
+
+
+def test_editing_fields_and_bidan_together_is_one_history_entry(cast):
+    dukun = dukun_create(dicatat_oleh=cast.bikor_a, nama="Dua Hal", kelurahan=cast.w.a1)
+    dukun_update(dukun=dukun, dikenal_oleh=[cast.profil_bidan_a], nama_panggilan="Mak Dua")
+    assert [r.history_type for r in dukun.history.order_by("history_id")] == ["+", "~"]
+    labels = {p.label for p in riwayat_perubahan(dukun)[0].perubahan}
+    assert labels == {"nama panggilan", "dikenal oleh bidan"}

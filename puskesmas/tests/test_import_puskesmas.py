@@ -394,3 +394,22 @@ def test_command_reports_missing_columns(wilayah, tmp_path):
 
     with pytest.raises(CommandError, match="Kolom wajib tidak ada"):
         call_command("import_puskesmas", str(path))
+
+
+def test_xlsx_kabupaten_code_typed_as_a_number_keeps_its_trailing_zero(db, tmp_path):
+    from openpyxl import Workbook
+
+    from puskesmas.tests.factories import KabupatenFactory, KecamatanFactory, KelurahanFactory, ProvinsiFactory
+
+    kabupaten = KabupatenFactory(kode="11.10", nama="Aceh Singkil", provinsi=ProvinsiFactory(kode="11", nama="Aceh"))
+    kelurahan = KelurahanFactory(kode="11.10.01.2001", kecamatan=KecamatanFactory(kode="11.10.01", kabupaten=kabupaten))
+    wb = Workbook()
+    wb.active.append(["kode_puskesmas", "nama_puskesmas", "kode_kabupaten", "kode_kelurahan"])
+    wb.active.append(["P1110", "Singkil", 11.10, "11.10.01.2001"])  # a number, as Excel stores it
+    path = tmp_path / "angka.xlsx"
+    wb.save(path)
+    with path.open("rb") as fh:
+        result = import_puskesmas(read_table(fh, path.name, PUSKESMAS_COLUMNS))
+    assert result.ok, [str(e) for e in result.errors]
+    kelurahan.refresh_from_db()
+    assert kelurahan.puskesmas.kabupaten_id == "11.10"
