@@ -190,11 +190,20 @@ def bidan_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(nama__icontains=q)
+    puskesmas = None
+    if request.GET.get("puskesmas", "").isdigit():
+        # Out of scope or unknown: not found, like any guessed id.
+        puskesmas = access.get_in_scope(Puskesmas.objects.visible_to(request.user), request.GET["puskesmas"])
+        qs = qs.filter(puskesmas=puskesmas)
     if request.GET.get("aktif") != "semua":
         qs = qs.filter(aktif=True)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_create = access.registry_writable_puskesmas_ids(request.user).exists()
-    return render(request, "puskesmas/bidan_list.html", {"page_obj": page, "q": q, "can_create": can_create})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "puskesmas/bidan_list.html", {
+        "page_obj": page, "q": q, "can_create": can_create, "puskesmas": puskesmas, "query": query.urlencode(),
+    })
 
 
 @login_required

@@ -419,3 +419,15 @@ def test_admin_moving_bidan_to_other_puskesmas_moves_her_scope(client, cast):
     # Out of bikor_a's sight now, into bikor_b's.
     assert _get(client, cast.bikor_a, reverse("puskesmas:bidan_detail", args=[bidan.pk])).status_code == 404
     assert _get(client, cast.bikor_b, reverse("puskesmas:bidan_detail", args=[bidan.pk])).status_code == 200
+
+
+def test_bidan_list_filtered_by_puskesmas_shows_only_its_bidan(client, cast):
+    client.force_login(cast.dinkes_a)
+    response = client.get(reverse("puskesmas:bidan_list"), {"puskesmas": cast.w.puskesmas_b.pk})
+    assert response.status_code == 200
+    assert [b.nama for b in response.context["page_obj"]] == ["Ratna Juwita"]
+
+
+def test_bidan_list_filtered_by_puskesmas_out_of_scope_gets_404(client, cast):
+    client.force_login(cast.dinkes_a)
+    assert client.get(reverse("puskesmas:bidan_list"), {"puskesmas": cast.w.puskesmas_c.pk}).status_code == 404

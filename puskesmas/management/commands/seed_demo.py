@@ -11,6 +11,7 @@ from django.db import transaction
 from dukun.models import Dukun, StatusDukun
 from dukun.services import dukun_create
 from puskesmas.models import Bidan, Fasilitas, JenisFasilitas, Kabupaten, Kelurahan, Puskesmas, Role, User
+from puskesmas.services import bidan_save
 from puskesmas.wilayah import load_wilayah
 
 DEMO_PASSWORD = "kemitraan-demo-2026"
@@ -140,12 +141,11 @@ def seed() -> int:
     for nomor_str, nama, nama_fasilitas, layanan, domisili, pmb, username in BIDAN:
         b = Bidan.objects.filter(nomor_str=nomor_str).first()
         if b is None:
-            b = Bidan(
+            b = bidan_save(
+                bidan=Bidan(), kelurahan_layanan=Kelurahan.objects.filter(pk__in=layanan),
                 nomor_str=nomor_str, nama=nama, fasilitas=fasilitas[nama_fasilitas], kelurahan_domisili_id=domisili,
                 pemilik_pmb=pmb, telepon=f"0812-7400-{nomor_str[-4:]}", user=users.get(username) if username else None,
             )
-            b.save()
-            b.kelurahan_layanan.set(layanan)
             created += 1
         bidan[nomor_str] = b
 
