@@ -12,6 +12,7 @@ urlpatterns = [
     path("puskesmas/", include("puskesmas.urls")),
     path("dukun/", include("dukun.urls")),
     path("laporan/", include("laporan.urls")),
+    path("kemitraan/", include("kemitraan.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

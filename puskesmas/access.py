@@ -157,3 +157,12 @@ def get_in_scope(visible: QuerySet[M], pk, *, writable: QuerySet[M] | None = Non
         raise PermissionDenied
     return obj
 
+
+
+def filter_by_puskesmas(qs: QuerySet[M], user, field: str = "puskesmas") -> QuerySet[M]:
+    """Scope a record that belongs to one Puskesmas (meetings, plans, funds, training)."""
+    if not _active(user):
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    return qs.filter(**{f"{field}__in": puskesmas_ids(user)})
