@@ -161,4 +161,9 @@ def seed() -> int:
             latitude=Decimal(lat) if lat else None, longitude=Decimal(lng) if lng else None,
         )
         created += 1
+
+    # A year of partnership activity of Puskesmas Aur Duri (issue: programme management).
+    from kemitraan.demo import seed_program
+
+    created += seed_program(puskesmas["P1571010201"], bikor)
     return created
