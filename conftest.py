@@ -18,6 +18,11 @@ import pytest
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The default storage (uploads) points there too, so no test writes into the project's var/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT}},
+    }
     settings.LANGUAGE_CODE = "id"
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from dukun.forms import DukunFilter, DukunForm
 from dukun.models import Dukun
 from dukun.services import dukun_create, dukun_update
+from kemitraan.services_kemitraan import mitra_dukun
 from puskesmas import access
 from puskesmas.history import riwayat_perubahan
 from puskesmas.models import Bidan, Puskesmas
@@ -62,6 +63,7 @@ def dukun_detail(request, pk):
     return render(request, "dukun/dukun_detail.html", {
         "dukun": dukun,
         "bidan_list": dukun.dikenal_oleh.select_related("fasilitas").order_by("nama"),
+        "kemitraan_list": mitra_dukun(dukun=dukun, user=request.user),
         "can_edit": Dukun.objects.writable_by(request.user).filter(pk=dukun.pk).exists(),
         "riwayat": riwayat_perubahan(dukun),
     })

@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from dukun.models import Dukun, StatusDukun
+from kemitraan.selectors import jadwal_ringkas
+from kemitraan.services_pertemuan import tindak_lanjut_terlambat
 from puskesmas import access
 from puskesmas.forms import BidanForm, FasilitasForm, ImportPuskesmasForm
 from puskesmas.history import riwayat_perubahan
@@ -89,6 +91,8 @@ def puskesmas_detail(request, pk):
         "kelurahan_list": kelurahan,
         "fasilitas_list": fasilitas,
         "riwayat": riwayat_perubahan(puskesmas),
+        "jadwal_ringkas": jadwal_ringkas(puskesmas),
+        "tindak_lanjut_terlambat": tindak_lanjut_terlambat(puskesmas),
     })
 
 

@@ -671,3 +671,15 @@ def test_map_redirects_anonymous_to_login(client, dukun_set):
     response = client.get(reverse("dukun:peta"))
     assert response.status_code == 302
     assert response["Location"].startswith("/masuk/")
+
+
+def test_dukun_detail_lists_her_partner_bidan(client, cast, dukun_set):
+    from kemitraan.tests.factories import KemitraanFactory
+
+    KemitraanFactory(bidan=cast.profil_bidan_a, dukun=dukun_set.a1)
+    client.force_login(cast.bikor_a)
+    response = client.get(reverse("dukun:detail", args=[dukun_set.a1.pk]))
+    assert [k.bidan for k in response.context["kemitraan_list"]] == [cast.profil_bidan_a]
+    assert "Bidan mitra" in response.content.decode()
+    other = client.get(reverse("dukun:detail", args=[dukun_set.a2.pk]))
+    assert "Belum bermitra dengan bidan mana pun." in other.content.decode()

@@ -74,3 +74,86 @@ class PelatihanFactory(DjangoModelFactory):
     jenis = "pelatihan"
     tanggal = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
     topik = "Tanda bahaya kehamilan"
+
+
+class PenghargaanSanksiFactory(DjangoModelFactory):
+    """A written warning (teguran) to a partnership, ten days ago; pass jenis/dukun/bidan for others."""
+
+    class Meta:
+        model = "kemitraan.PenghargaanSanksi"
+
+    kemitraan = factory.SubFactory(KemitraanFactory)
+    puskesmas = factory.LazyAttribute(
+        lambda o: o.kemitraan.puskesmas if o.kemitraan
+        else (o.bidan.puskesmas if o.bidan else o.dukun.kelurahan.puskesmas)
+    )
+    jenis = "teguran"
+    tanggal = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    dukun = None
+    bidan = None
+    bentuk = factory.Sequence(lambda n: f"Teguran tertulis ke-{n}")
+    alasan = "Menolong persalinan sendiri tanpa memanggil bidan."
+
+
+# --- Added for the programme area (schedule, reminders, inputs) ---
+
+
+class RencanaPertemuanFactory(DjangoModelFactory):
+    class Meta:
+        model = "kemitraan.RencanaPertemuan"
+
+    puskesmas = factory.SubFactory(PuskesmasFactory)
+    tahun = factory.LazyFunction(lambda: timezone.localdate().year)
+    jenis = JenisPertemuan.RUTIN
+    jumlah = 4
+
+
+class NotifikasiFactory(DjangoModelFactory):
+    class Meta:
+        model = "kemitraan.Notifikasi"
+
+    kunci = factory.Sequence(lambda n: f"uji:{n}")
+    judul = factory.Sequence(lambda n: f"Notifikasi uji {n}")
+    pesan = "Pesan uji."
+
+
+class PengeluaranDanaFactory(DjangoModelFactory):
+    class Meta:
+        model = "kemitraan.PengeluaranDana"
+
+    anggaran = factory.SubFactory(AnggaranDanaFactory)
+    tanggal = factory.LazyAttribute(lambda o: dt.date(o.anggaran.tahun, 1, 15))
+    jumlah = 250_000
+    uraian = factory.Sequence(lambda n: f"Konsumsi pertemuan {n}")
+
+
+class SaranaFactory(DjangoModelFactory):
+    class Meta:
+        model = "kemitraan.Sarana"
+
+    puskesmas = factory.SubFactory(PuskesmasFactory)
+    jenis = "buku_pedoman"
+    nama = "Buku pedoman kemitraan bidan dan dukun"
+
+
+class PemberianKitFactory(DjangoModelFactory):
+    class Meta:
+        model = "kemitraan.PemberianKit"
+
+    puskesmas = factory.LazyAttribute(lambda o: o.dukun.kelurahan.puskesmas)
+    dukun = factory.SubFactory(DukunFactory)
+    tanggal = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    isi = "Kit dukun: kain bersih, sabun, handuk bayi"
+
+
+# --- Added for meetings: cross-sector attendees ---
+
+
+class PesertaLintasSektorFactory(DjangoModelFactory):
+    class Meta:
+        model = "kemitraan.PesertaLintasSektor"
+
+    pertemuan = factory.SubFactory(PertemuanFactory)
+    kategori = "lurah"
+    nama = factory.Sequence(lambda n: f"Peserta uji {n}")
+    jabatan = "Lurah"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from dukun.models import Dukun, StatusDukun
 from dukun.services import dukun_create
@@ -166,4 +167,9 @@ def seed() -> int:
     from kemitraan.demo import seed_program
 
     created += seed_program(puskesmas["P1571010201"], bikor)
+    # What the daily beat task would have sent by now, so the demo shows its reminders. Idempotent.
+    from kemitraan.services_program import pengingat_pertemuan_buat, pengingat_tindak_lanjut_buat
+
+    now = timezone.now()
+    created += pengingat_pertemuan_buat(now=now) + pengingat_tindak_lanjut_buat(now=now, today=timezone.localdate())
     return created
