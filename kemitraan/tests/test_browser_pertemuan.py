@@ -6,7 +6,6 @@ Playwright drives Debian's chromium against `live_server` (transactional: the ca
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -24,33 +23,9 @@ from kemitraan.models import (
     TindakLanjut,
 )
 from kemitraan.tests.factories import PertemuanFactory, TindakLanjutFactory
-from puskesmas.tests.factories import TEST_PASSWORD
+from puskesmas.tests.browser import PONSEL, batas_waktu, foto, login, tanpa_gulir_mendatar  # noqa: F401
 
-pytestmark = pytest.mark.browser
-
-PONSEL = {"width": 360, "height": 740}
-SHOTS = os.environ.get("BROWSER_SHOTS", "")
-
-# Elements that stick out to the right of the viewport outside any scrolling box.
-TERPOTONG_JS = """() => {
-  const w = window.innerWidth, out = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= w + 1) continue;
-    let p = el.parentElement, scrolls = false;
-    while (p && p !== document.body) {
-      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) { scrolls = true; break; }
-      p = p.parentElement;
-    }
-    if (!scrolls) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + Math.round(r.right));
-  }
-  return out;
-}"""
-
-
-@pytest.fixture(autouse=True)
-def _batas_waktu(page: Page):
-    page.set_default_timeout(10_000)
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("batas_waktu")]
 
 
 @pytest.fixture(autouse=True)
@@ -60,26 +35,6 @@ def _penyimpanan_privat(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": tmp_path / "private"}},
     }
-
-
-def login(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).to_have_url(f"{live_server.url}/")
-
-
-def tanpa_gulir_mendatar(page: Page) -> None:
-    lebar = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert lebar[0] <= lebar[1] <= PONSEL["width"], lebar
-    assert page.evaluate(TERPOTONG_JS) == []
-
-
-def foto(page: Page, name: str) -> None:
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def ketuk_hadir(page: Page, daftar: str, nama: str) -> None:
