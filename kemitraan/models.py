@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dukun.models import Dukun
@@ -177,7 +178,7 @@ class JenisPertemuan(models.TextChoices):
 class StatusPertemuan(models.TextChoices):
     DIRENCANAKAN = "direncanakan", _("Direncanakan")
     TERLAKSANA = "terlaksana", _("Terlaksana")
-    BATAL = "batal", _("Batal")
+    BATAL = "batal", pgettext_lazy("status", "Batal")
 
 
 class Pertemuan(models.Model):
@@ -347,7 +348,7 @@ class LampiranPertemuan(models.Model):
 class StatusTindakLanjut(models.TextChoices):
     TERBUKA = "terbuka", _("Terbuka")
     SELESAI = "selesai", _("Selesai")
-    BATAL = "batal", _("Batal")
+    BATAL = "batal", pgettext_lazy("status", "Batal")
 
 
 class PeranPenanggungJawab(models.TextChoices):
