@@ -189,6 +189,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 
 # Reminders a week before a planned meeting and for overdue follow-ups (run `celery -A config beat`).
 
+# The public address of the app, for links in reminder e-mails (e.g. https://kemitraan.dinkes.example).
+SITE_URL = os.environ.get("SITE_URL", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 SESSION_COOKIE_HTTPONLY = True
