@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -220,7 +221,7 @@ class Pertemuan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_jenis_display()} – {timezone.localtime(self.waktu):%d-%m-%Y}"
+        return f"{self.get_jenis_display()} – {date_format(timezone.localtime(self.waktu), 'j F Y')}"
 
     @property
     def waktu(self):

@@ -450,3 +450,14 @@ def test_menghapus_pertemuan_menyimpan_riwayat_dan_melepas_pengeluaran(
     assert pengeluaran.history.first().pertemuan_id is None  # the unlinking is in its history
     assert pengeluaran.history.count() == 2
     assert not os.path.exists(path)
+
+
+def test_meeting_is_named_by_kind_and_indonesian_date(db):
+    import datetime as dt
+    import zoneinfo
+
+    from kemitraan.tests.factories import PertemuanFactory
+
+    waktu = dt.datetime(2026, 3, 5, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
+    pertemuan = PertemuanFactory(waktu_rencana=waktu, waktu_pelaksanaan=waktu)
+    assert str(pertemuan) == "Pertemuan rutin kemitraan – 5 Maret 2026"
