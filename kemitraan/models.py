@@ -628,6 +628,12 @@ class Sarana(models.Model):
         return self.nama
 
 
+class PemberianKitQuerySet(PuskesmasScopedQuerySet):
+    def visible_to(self, user):
+        """Kits of the Puskesmas in scope, given to dukun the user may see (a bidan: those of her villages)."""
+        return super().visible_to(user).filter(dukun__in=Dukun.objects.visible_to(user))
+
+
 class PemberianKit(models.Model):
     """A kit given to a dukun (what, to whom, when)."""
 
@@ -638,7 +644,7 @@ class PemberianKit(models.Model):
     jumlah = models.PositiveIntegerField(_("jumlah"), default=1)
     history = HistoricalRecords()
 
-    objects = PuskesmasScopedQuerySet.as_manager()
+    objects = PemberianKitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-tanggal"]

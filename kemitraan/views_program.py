@@ -24,7 +24,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dukun.models import Dukun
 from kemitraan import selectors
 from kemitraan.forms_program import (
     AnggaranForm,
@@ -173,7 +172,8 @@ def input_program(request):
             ada=Count("pk", filter=Q(tersedia=True)),
             pedoman=Count("pk", filter=Q(tersedia=True, jenis=JenisSarana.BUKU_PEDOMAN)),
         )
-        context["kit"] = _kit_visible(request.user).filter(puskesmas=puskesmas, tanggal__year=tahun).aggregate(
+        kit = PemberianKit.objects.visible_to(request.user).filter(puskesmas=puskesmas, tanggal__year=tahun)
+        context["kit"] = kit.aggregate(
             jumlah=Coalesce(Sum("jumlah"), 0), dukun=Count("dukun", distinct=True),
         )
         pelatihan = Pelatihan.objects.filter(puskesmas=puskesmas, tanggal__year=tahun)
@@ -426,11 +426,6 @@ def sarana_update(request, pk):
 # --- Kits given to dukun ------------------------------------------------------------------------------
 
 
-def _kit_visible(user):
-    """Kits of the Puskesmas in scope, given to dukun the user may see (a bidan: those of her villages)."""
-    return PemberianKit.objects.visible_to(user).filter(dukun__in=Dukun.objects.visible_to(user))
-
-
 @login_required
 def kit_list(request):
     tahun = _tahun(request)
@@ -438,7 +433,7 @@ def kit_list(request):
     context = _pilihan(request, puskesmas, tahun)
     if puskesmas is not None:
         context["page_obj"] = Paginator(
-            _kit_visible(request.user).filter(puskesmas=puskesmas, tanggal__year=tahun)
+            PemberianKit.objects.visible_to(request.user).filter(puskesmas=puskesmas, tanggal__year=tahun)
             .select_related("dukun__kelurahan").order_by("-tanggal", "-pk"),
             PAGE_SIZE,
         ).get_page(request.GET.get("page"))
@@ -446,7 +441,7 @@ def kit_list(request):
 
 
 def _kit_in_scope(request, pk, *, write: bool = False) -> PemberianKit:
-    visible = _kit_visible(request.user).select_related("puskesmas", "dukun__kelurahan")
+    visible = PemberianKit.objects.visible_to(request.user).select_related("puskesmas", "dukun__kelurahan")
     return access.get_in_scope(
         visible, pk, writable=PemberianKit.objects.writable_by(request.user) if write else None
     )
