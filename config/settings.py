@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "puskesmas",
     "dukun",
     "kemitraan",
+    "kia",
     "laporan",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dukun/", include("dukun.urls")),
     path("laporan/", include("laporan.urls")),
     path("kemitraan/", include("kemitraan.urls")),
+    path("kia/", include("kia.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -167,7 +167,7 @@ def email_aktif() -> bool:
     return bool(settings.EMAIL_BACKEND) and settings.EMAIL_BACKEND not in EMAIL_BACKEND_TIDAK_TERKIRIM
 
 
-def _tautan(nama: str, pk: int, cadangan: str) -> str:
+def tautan_atau(nama: str, pk: int, cadangan: str) -> str:
     try:
         return reverse(nama, args=[pk])
     except NoReverseMatch:
@@ -179,7 +179,7 @@ def _waktu_lokal(value: dt.datetime, puskesmas: Puskesmas) -> str:
     return f"{formats.date_format(local, 'l, j F Y')} {_('pukul')} {local:%H.%M} {local:%Z}"
 
 
-def _pengelola(puskesmas_ids: Iterable[int]) -> dict[int, set[int]]:
+def pengelola_puskesmas(puskesmas_ids: Iterable[int]) -> dict[int, set[int]]:
     """Active bidan koordinator and Kepala Puskesmas users per Puskesmas (one query)."""
     hasil: dict[int, set[int]] = defaultdict(set)
     for uid, pid in User.objects.filter(
@@ -199,7 +199,7 @@ def _pengguna_bidan(puskesmas_ids: Iterable[int]) -> dict[int, set[int]]:
     return hasil
 
 
-def _simpan_notifikasi(rows: list[Notifikasi]) -> int:
+def simpan_notifikasi(rows: list[Notifikasi]) -> int:
     """Insert the notifications not sent before; returns how many are new.
 
     (penerima, kunci) is unique in the database, so a second run, or a run racing this one, can never
@@ -230,7 +230,7 @@ def pengingat_pertemuan_buat(*, now: dt.datetime) -> int:
     if not pertemuan:
         return 0
     pids = {p.puskesmas_id for p in pertemuan}
-    pengelola, bidan = _pengelola(pids), _pengguna_bidan(pids)
+    pengelola, bidan = pengelola_puskesmas(pids), _pengguna_bidan(pids)
     rows = []
     for p in pertemuan:
         waktu = _waktu_lokal(p.waktu_rencana, p.puskesmas)
@@ -240,13 +240,13 @@ def pengingat_pertemuan_buat(*, now: dt.datetime) -> int:
             "tempat": (_(" di %(tempat)s") % {"tempat": p.tempat}) if p.tempat else "",
         }
         cadangan = f"{reverse('program:jadwal')}?puskesmas={p.puskesmas_id}&tahun={p.waktu_rencana.year}"
-        tautan = _tautan("pertemuan:detail", p.pk, cadangan)
+        tautan = tautan_atau("pertemuan:detail", p.pk, cadangan)
         kunci = f"pertemuan:{p.pk}:h-{HARI_SEBELUM_PERTEMUAN}:{p.waktu_rencana:%Y%m%d%H%M}"
         for uid in pengelola[p.puskesmas_id] | bidan[p.puskesmas_id]:
             rows.append(Notifikasi(
                 penerima_id=uid, kunci=kunci, judul=judul[:200], pesan=pesan, tautan=tautan[:200], dibuat_pada=now,
             ))
-    return _simpan_notifikasi(rows)
+    return simpan_notifikasi(rows)
 
 
 def pengingat_tindak_lanjut_buat(*, now: dt.datetime, today: dt.date) -> int:
@@ -258,7 +258,7 @@ def pengingat_tindak_lanjut_buat(*, now: dt.datetime, today: dt.date) -> int:
     )
     if not tindak:
         return 0
-    pengelola = _pengelola({t.pertemuan.puskesmas_id for t in tindak})
+    pengelola = pengelola_puskesmas({t.pertemuan.puskesmas_id for t in tindak})
     rows = []
     for t in tindak:
         puskesmas = t.pertemuan.puskesmas
@@ -268,7 +268,7 @@ def pengingat_tindak_lanjut_buat(*, now: dt.datetime, today: dt.date) -> int:
             "uraian": t.uraian, "pj": t.penanggung_jawab, "tenggat": tenggat, "puskesmas": puskesmas,
         }
         cadangan = f"{reverse('program:jadwal')}?puskesmas={puskesmas.pk}"
-        tautan = _tautan("pertemuan:detail", t.pertemuan_id, cadangan)
+        tautan = tautan_atau("pertemuan:detail", t.pertemuan_id, cadangan)
         kunci = f"tindaklanjut:{t.pk}:tenggat:{t.tenggat:%Y%m%d}"
         penerima = set(pengelola[puskesmas.pk])
         owner = t.penanggung_jawab_bidan.user if t.penanggung_jawab_bidan else None
@@ -278,7 +278,7 @@ def pengingat_tindak_lanjut_buat(*, now: dt.datetime, today: dt.date) -> int:
             rows.append(Notifikasi(
                 penerima_id=uid, kunci=kunci, judul=judul[:200], pesan=pesan, tautan=tautan[:200], dibuat_pada=now,
             ))
-    return _simpan_notifikasi(rows)
+    return simpan_notifikasi(rows)
 
 
 def email_pengingat_kirim(*, now: dt.datetime) -> int:

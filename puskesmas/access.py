@@ -166,3 +166,60 @@ def filter_by_puskesmas(qs: QuerySet[M], user, field: str = "puskesmas") -> Quer
     if user.is_administrator:
         return qs
     return qs.filter(**{f"{field}__in": puskesmas_ids(user)})
+
+
+# --- Mothers, referrals, deliveries (kia) ---------------------------------------------------------
+
+
+def kia_writable_kelurahan_ids(user) -> QuerySet:
+    """Kelurahan whose mothers, referrals and deliveries the user may record and change.
+
+    The same people who keep the village registry: the bidan koordinator for her Puskesmas, a
+    bidan for the villages she serves. Kepala Puskesmas and Dinkes read.
+    """
+    return dukun_writable_kelurahan_ids(user)
+
+
+def boleh_lihat_nik(user) -> bool:
+    """Only those who care for and record the mother see her whole NIK; reviewers see it masked."""
+    if not _active(user):
+        return False
+    return user.is_administrator or user.role in (Role.BIDAN_KOORDINATOR, Role.BIDAN)
+
+
+def impor_persalinan_kelurahan_ids(user) -> QuerySet:
+    """Kelurahan into which the user may import delivery registers: Dinkes its district, a bikor her Puskesmas."""
+    qs = Kelurahan.objects.filter(puskesmas__isnull=False)
+    if not _active(user):
+        return qs.none().values("pk")
+    if user.is_administrator:
+        return qs.values("pk")
+    if user.role == Role.DINKES:
+        return qs.filter(kabupaten=user.kabupaten_id).values("pk")
+    if user.role == Role.BIDAN_KOORDINATOR:
+        return qs.filter(puskesmas=user.puskesmas_id).values("pk")
+    return qs.none().values("pk")
+
+
+def sasaran_writable_kelurahan_ids(user) -> QuerySet:
+    """Yearly targets are set by the district health office (or an administrator)."""
+    qs = Kelurahan.objects.filter(puskesmas__isnull=False)
+    if not _active(user):
+        return qs.none().values("pk")
+    if user.is_administrator:
+        return qs.values("pk")
+    if user.role == Role.DINKES:
+        return qs.filter(kabupaten=user.kabupaten_id).values("pk")
+    return qs.none().values("pk")
+
+
+def kajian_writable_puskesmas_ids(user) -> QuerySet:
+    """Case reviews of alerts are written and closed by the bidan koordinator and the Kepala Puskesmas."""
+    qs = Puskesmas.objects.all()
+    if not _active(user):
+        return qs.none().values("pk")
+    if user.is_administrator:
+        return qs.values("pk")
+    if user.role in (Role.BIDAN_KOORDINATOR, Role.KEPALA_PUSKESMAS):
+        return qs.filter(pk=user.puskesmas_id).values("pk")
+    return qs.none().values("pk")

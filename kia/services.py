@@ -1,0 +1,377 @@
+"""The one path every write of a mother's record takes: forms, the import and the demo all come here.
+
+A later issue locks the records of a month whose report is approved; keeping every change in these
+functions is what lets that lock live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kemitraan.models import Kemitraan, Notifikasi, StatusKemitraan
+from kemitraan.services_program import pengelola_puskesmas, simpan_notifikasi, tautan_atau
+from kia.models import (
+    LANGKAH_RUJUKAN,
+    NEONATAL_HARI,
+    Bayi,
+    Ibu,
+    JenisKajian,
+    KajianKasus,
+    Kehamilan,
+    Penolong,
+    Persalinan,
+    Rujukan,
+    Sasaran,
+    StatusIbu,
+    StatusKajian,
+    StatusLahir,
+    StatusRujukan,
+)
+from puskesmas.models import Kelurahan, User
+
+# Copied on save from the mother, so a form never sets them and full_clean must not ask for them.
+TURUNAN = ["kelurahan", "puskesmas"]
+
+
+def _apply(obj, fields: Mapping) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+# --- Mother and pregnancy -------------------------------------------------------------------
+
+
+@transaction.atomic
+def ibu_create(*, dicatat_oleh: User | None, **fields) -> Ibu:
+    ibu = Ibu(dicatat_oleh=dicatat_oleh, **fields)
+    if ibu.umur_tercatat is not None:
+        ibu.umur_dicatat_pada = timezone.localdate()
+    ibu.full_clean(exclude=["puskesmas"])
+    ibu.save()
+    return ibu
+
+
+@transaction.atomic
+def ibu_update(*, ibu: Ibu, **fields) -> Ibu:
+    if "umur_tercatat" in fields and fields["umur_tercatat"] != ibu.umur_tercatat:
+        ibu.umur_dicatat_pada = timezone.localdate() if fields["umur_tercatat"] is not None else None
+    _apply(ibu, fields)
+    ibu.full_clean(exclude=["puskesmas"])
+    ibu.save()
+    return ibu
+
+
+def _tambah_risiko_otomatis(kehamilan: Kehamilan) -> None:
+    """Tick the factors the record itself shows (age, number of children); the bidan ticks the rest."""
+    otomatis = kehamilan.faktor_risiko_otomatis()
+    kehamilan.faktor_risiko = sorted(set(kehamilan.faktor_risiko or []) | otomatis)
+
+
+@transaction.atomic
+def kehamilan_create(*, ibu: Ibu, dicatat_oleh: User | None, **fields) -> Kehamilan:
+    kehamilan = Kehamilan(ibu=ibu, dicatat_oleh=dicatat_oleh, **fields)
+    _tambah_risiko_otomatis(kehamilan)
+    kehamilan.full_clean(exclude=TURUNAN)
+    kehamilan.save()
+    return kehamilan
+
+
+@transaction.atomic
+def kehamilan_update(*, kehamilan: Kehamilan, **fields) -> Kehamilan:
+    if "hpht" in fields and fields["hpht"] != kehamilan.hpht and "hpl" not in fields:
+        fields["hpl"] = None  # recomputed from the new HPHT on save
+    _apply(kehamilan, fields)
+    _tambah_risiko_otomatis(kehamilan)
+    kehamilan.full_clean(exclude=TURUNAN)
+    kehamilan.save()
+    return kehamilan
+
+
+# --- Referral --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rujukan_create(*, ibu: Ibu, dicatat_oleh: User | None, **fields) -> Rujukan:
+    """A new referral always starts as `dirujuk`; it moves on only through `rujukan_ubah_status`."""
+    fields = {k: v for k, v in fields.items() if k not in ("status", "waktu_diterima", "waktu_ditangani",
+                                                             "waktu_batal", "alasan_penolakan")}
+    rujukan = Rujukan(ibu=ibu, dicatat_oleh=dicatat_oleh, status=StatusRujukan.DIRUJUK, **fields)
+    rujukan.full_clean(exclude=TURUNAN)
+    rujukan.save()
+    return rujukan
+
+
+@transaction.atomic
+def rujukan_update(*, rujukan: Rujukan, **fields) -> Rujukan:
+    """Correct the details of a referral; its status has its own path."""
+    terlarang = {"status", "waktu_diterima", "waktu_ditangani", "waktu_batal", "alasan_penolakan", "ibu"} & set(fields)
+    if terlarang:
+        raise ValueError(f"rujukan_update cannot change {sorted(terlarang)}")
+    _apply(rujukan, fields)
+    rujukan.full_clean(exclude=TURUNAN)
+    rujukan.save()
+    return rujukan
+
+
+@transaction.atomic
+def rujukan_ubah_status(
+    *, rujukan: Rujukan, status: str, waktu: dt.datetime, alasan_penolakan: str = "", keterangan: str = ""
+) -> Rujukan:
+    """Move a referral one step forward and keep the time of the step.
+
+    dirujuk → diterima → ditangani; or dirujuk → ditolak keluarga / tidak sampai. Never backwards:
+    the row is locked first, so two phones pressing "sampai" at once cannot both move it.
+    """
+    rujukan = Rujukan.objects.select_for_update().get(pk=rujukan.pk)
+    if status not in LANGKAH_RUJUKAN[rujukan.status]:
+        raise ValidationError({"status": _("Status rujukan tidak bisa berubah dari %(dari)s ke %(ke)s.") % {
+            "dari": rujukan.get_status_display(), "ke": StatusRujukan(status).label if status in StatusRujukan.values
+            else status}})
+    rujukan.status = status
+    if status == StatusRujukan.DITERIMA:
+        rujukan.waktu_diterima = waktu
+    elif status == StatusRujukan.DITANGANI:
+        rujukan.waktu_ditangani = waktu
+    else:
+        rujukan.waktu_batal = waktu
+        rujukan.alasan_penolakan = alasan_penolakan if status == StatusRujukan.DITOLAK_KELUARGA else ""
+    if keterangan:
+        rujukan.keterangan_status = keterangan
+    rujukan.full_clean(exclude=TURUNAN)
+    rujukan.save()
+    return rujukan
+
+
+# --- Delivery and babies ----------------------------------------------------------------------
+
+
+class PersalinanTidakValid(ValidationError):
+    """Errors of a delivery and of its babies at once, so a form can show every one of them.
+
+    `persalinan` holds the delivery's field errors; `bayi` maps the baby's index in the list given
+    to its field errors.
+    """
+
+    def __init__(self, persalinan: dict | None = None, bayi: dict[int, dict] | None = None):
+        self.persalinan = persalinan or {}
+        self.bayi = bayi or {}
+        messages = dict(self.persalinan)
+        for i, errors in self.bayi.items():
+            for name, msgs in errors.items():
+                messages[f"bayi_{i + 1}_{name}"] = msgs
+        super().__init__(messages or {"__all__": [_("Data persalinan tidak valid.")]})
+
+
+def kemitraan_untuk(*, bidan_id, dukun_id, tanggal: dt.date) -> Kemitraan | None:
+    """The partnership of this bidan and dukun in force on that day, if any."""
+    if not (bidan_id and dukun_id and tanggal):
+        return None
+    return (
+        Kemitraan.objects.filter(bidan_id=bidan_id, dukun_id=dukun_id, tanggal_mulai__lte=tanggal)
+        .filter(Q(status=StatusKemitraan.AKTIF) | Q(tanggal_berakhir__gte=tanggal))
+        .order_by("-tanggal_mulai")
+        .first()
+    )
+
+
+def _siapkan_bayi(persalinan: Persalinan, bayi: Sequence[Mapping], errors: dict[int, dict]) -> list[Bayi]:
+    existing = {b.pk: b for b in persalinan.bayi.all()} if persalinan.pk else {}
+    objs, urutan_dipakai = [], set()
+    for i, data in enumerate(bayi):
+        data = dict(data)
+        pk = data.pop("id", None)
+        obj = existing.get(getattr(pk, "pk", pk)) if pk else None
+        if pk and obj is None:
+            errors[i] = {"__all__": [_("Data bayi ini bukan bagian dari persalinan ini.")]}
+            continue
+        if obj is None:
+            obj = Bayi(persalinan=persalinan, dicatat_oleh=persalinan.dicatat_oleh)
+        data.setdefault("urutan", obj.urutan if obj.pk else i + 1)
+        _apply(obj, data)
+        try:
+            obj.full_clean(exclude=[*TURUNAN, "persalinan"], validate_unique=False)
+        except ValidationError as e:
+            errors[i] = e.message_dict
+        if obj.urutan in urutan_dipakai:
+            errors.setdefault(i, {})["urutan"] = [_("Urutan bayi ini dipakai dua kali.")]
+        urutan_dipakai.add(obj.urutan)
+        objs.append(obj)
+    return objs
+
+
+def _simpan_persalinan(persalinan: Persalinan, bayi: Sequence[Mapping], hapus_bayi: Iterable[int]) -> Persalinan:
+    errors: dict = {}
+    bayi_errors: dict[int, dict] = {}
+    if persalinan.kemitraan_id is None:
+        persalinan.kemitraan = kemitraan_untuk(
+            bidan_id=persalinan.bidan_id, dukun_id=persalinan.dukun_id, tanggal=persalinan.tanggal
+        )
+    try:
+        persalinan.full_clean(exclude=TURUNAN)
+    except ValidationError as e:
+        errors = e.message_dict
+    hapus = set(hapus_bayi)
+    objs = _siapkan_bayi(persalinan, bayi, bayi_errors)
+    sisa = (persalinan.bayi.exclude(pk__in=hapus).exclude(pk__in=[b.pk for b in objs if b.pk]).count()
+            if persalinan.pk else 0)
+    if not objs and not sisa:
+        errors.setdefault("__all__", []).append(_("Catat sedikitnya satu bayi."))
+    if errors or bayi_errors:
+        raise PersalinanTidakValid(errors, bayi_errors)
+    persalinan.save()
+    if hapus:
+        for b in persalinan.bayi.filter(pk__in=hapus):
+            b.delete()  # one by one, so the history keeps each deleted baby
+    for obj in objs:
+        obj.persalinan = persalinan
+        obj.save()
+    naikkan_kajian(Persalinan.objects.filter(pk=persalinan.pk))
+    return persalinan
+
+
+@transaction.atomic
+def persalinan_create(*, ibu: Ibu, dicatat_oleh: User | None, bayi: Sequence[Mapping], **fields) -> Persalinan:
+    """Record a delivery with its babies (one dict of fields per baby), and raise its alerts."""
+    return _simpan_persalinan(Persalinan(ibu=ibu, dicatat_oleh=dicatat_oleh, **fields), bayi, ())
+
+
+@transaction.atomic
+def persalinan_update(
+    *, persalinan: Persalinan, bayi: Sequence[Mapping] = (), hapus_bayi: Iterable[int] = (), **fields
+) -> Persalinan:
+    """Change a delivery; `bayi` dicts with an `id` change that baby, without one add a baby."""
+    if "ibu" in fields and fields["ibu"].pk != persalinan.ibu_id:
+        raise ValueError("a delivery does not move to another mother")
+    _apply(persalinan, fields)
+    return _simpan_persalinan(persalinan, bayi, hapus_bayi)
+
+
+@transaction.atomic
+def bayi_update(*, bayi: Bayi, **fields) -> Bayi:
+    """Add the neonatal visits or a death to one baby; a death raises its alert."""
+    _apply(bayi, fields)
+    bayi.full_clean(exclude=[*TURUNAN, "persalinan"])
+    bayi.save()
+    naikkan_kajian(Persalinan.objects.filter(pk=bayi.persalinan_id))
+    return bayi
+
+
+# --- Alerts -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Kejadian:
+    jenis: str
+    persalinan: Persalinan
+    bayi: Bayi | None = None
+    kunci: str = field(init=False)
+
+    def __post_init__(self):
+        self.kunci = f"{self.jenis}:{self.persalinan.pk}" + (f":{self.bayi.pk}" if self.bayi else "")
+
+
+def naikkan_kajian(persalinan: Iterable[Persalinan]) -> list[KajianKasus]:
+    """Raise the alerts these deliveries call for, each exactly once, and notify the Puskesmas.
+
+    A delivery by a dukun alone, a maternal death and each neonatal death open a case review for
+    the bidan koordinator and the Kepala Puskesmas. Keyed in the database (`kunci` is unique), so
+    saving a delivery again, or importing the same register twice, raises nothing new. Works on a
+    queryset so the import raises the alerts of 100,000 rows in a few queries.
+    """
+    ids = persalinan.values("pk") if hasattr(persalinan, "values") else [p.pk for p in persalinan]
+    kejadian: list[_Kejadian] = []
+    for p in Persalinan.objects.filter(pk__in=ids).filter(
+        Q(penolong=Penolong.DUKUN) | Q(status_ibu=StatusIbu.MENINGGAL)
+    ).select_related("ibu"):
+        if p.penolong == Penolong.DUKUN:
+            kejadian.append(_Kejadian(JenisKajian.DUKUN_SENDIRI, p))
+        if p.status_ibu == StatusIbu.MENINGGAL:
+            kejadian.append(_Kejadian(JenisKajian.KEMATIAN_IBU, p))
+    for b in Bayi.objects.filter(
+        persalinan__in=ids, status_lahir=StatusLahir.LAHIR_HIDUP, umur_meninggal_hari__lte=NEONATAL_HARI
+    ).select_related("persalinan__ibu"):
+        kejadian.append(_Kejadian(JenisKajian.KEMATIAN_NEONATAL, b.persalinan, b))
+    if not kejadian:
+        return []
+    sudah = set(KajianKasus.objects.filter(kunci__in=[k.kunci for k in kejadian]).values_list("kunci", flat=True))
+    baru = []
+    for k in kejadian:
+        if k.kunci in sudah:
+            continue
+        kajian = KajianKasus(
+            jenis=k.jenis, kunci=k.kunci, persalinan=k.persalinan, bayi=k.bayi,
+            kelurahan_id=k.persalinan.kelurahan_id, puskesmas_id=k.persalinan.puskesmas_id,
+        )
+        kajian.save()  # one by one: few rows, and each gets its history entry
+        baru.append(kajian)
+    _beri_tahu(baru)
+    return baru
+
+
+def _beri_tahu(kajian: list[KajianKasus]) -> None:
+    if not kajian:
+        return
+    penerima = pengelola_puskesmas({k.puskesmas_id for k in kajian})
+    rows = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for k in kajian:
+            judul = _("Perlu kajian kasus: %(jenis)s") % {"jenis": k.get_jenis_display()}
+            pesan = _("%(jenis)s — %(ibu)s, %(kelurahan)s, persalinan %(tanggal)s. Tuliskan apa yang terjadi dan "
+                      "apa yang akan diubah, lalu tutup kajiannya.") % {
+                "jenis": k.get_jenis_display(), "ibu": k.persalinan.ibu, "kelurahan": k.persalinan.kelurahan,
+                "tanggal": date_format(k.persalinan.tanggal, "j F Y"),
+            }
+            for uid in penerima[k.puskesmas_id]:
+                rows.append(Notifikasi(
+                    penerima_id=uid, kunci=f"kajian:{k.pk}", judul=judul[:200], pesan=pesan,
+                    tautan=tautan_atau("kia:kajian_detail", k.pk, reverse("home")),
+                ))
+    simpan_notifikasi(rows)
+
+
+@transaction.atomic
+def kajian_simpan(*, kajian: KajianKasus, kronologi: str, rencana_perbaikan: str, tutup: bool,
+                  oleh: User) -> KajianKasus:
+    """Write the case review; closing it needs both what happened and what will change."""
+    kajian = KajianKasus.objects.select_for_update().get(pk=kajian.pk)
+    if kajian.status == StatusKajian.DITUTUP:
+        raise ValidationError(_("Kajian ini sudah ditutup."))
+    kajian.kronologi = kronologi
+    kajian.rencana_perbaikan = rencana_perbaikan
+    if tutup:
+        kajian.status = StatusKajian.DITUTUP
+        kajian.ditutup_oleh = oleh
+        kajian.ditutup_pada = timezone.now()
+    kajian.full_clean()
+    kajian.save()
+    return kajian
+
+
+# --- Targets ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sasaran_simpan(*, tahun: int, kelurahan: Kelurahan, ibu_hamil: int, ibu_bersalin: int,
+                   bayi_baru_lahir: int) -> tuple[Sasaran, bool]:
+    """Set one kelurahan's target for a year; returns (target, changed). Unchanged figures write nothing."""
+    sasaran = Sasaran.objects.filter(tahun=tahun, kelurahan=kelurahan).first() or Sasaran(
+        tahun=tahun, kelurahan=kelurahan
+    )
+    baru = {"ibu_hamil": ibu_hamil, "ibu_bersalin": ibu_bersalin, "bayi_baru_lahir": bayi_baru_lahir}
+    if sasaran.pk and all(getattr(sasaran, k) == v for k, v in baru.items()):
+        return sasaran, False
+    _apply(sasaran, baru)
+    sasaran.full_clean(exclude=["puskesmas"])
+    sasaran.save()
+    return sasaran, True
