@@ -47,11 +47,13 @@ def _tampil(model, name: str, value, lookups: dict) -> str:
     return str(value)
 
 
-def riwayat_perubahan(obj, *, limit: int = 30) -> list[EntriRiwayat]:
+def riwayat_perubahan(obj, *, limit: int = 30, samarkan: dict | None = None) -> list[EntriRiwayat]:
     """The latest changes of one record, newest first, with field-level differences.
 
-    Bounded by `limit`, so a record with a long history costs the same few queries.
+    Bounded by `limit`, so a record with a long history costs the same few queries. `samarkan` maps a
+    field name to a function that masks its values (a NIK for a role that may not read it).
     """
+    samarkan = samarkan or {}
     model = type(obj)
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     pairs = []
@@ -88,8 +90,8 @@ def riwayat_perubahan(obj, *, limit: int = 30) -> list[EntriRiwayat]:
             perubahan=[
                 Perubahan(
                     label=str(model._meta.get_field(c.field).verbose_name),
-                    lama=_tampil(model, c.field, c.old, lookups),
-                    baru=_tampil(model, c.field, c.new, lookups),
+                    lama=_tampil(model, c.field, samarkan[c.field](c.old) if c.field in samarkan else c.old, lookups),
+                    baru=_tampil(model, c.field, samarkan[c.field](c.new) if c.field in samarkan else c.new, lookups),
                 )
                 for c in changes
             ],
