@@ -764,6 +764,8 @@ class Persalinan(KiaRecord):
                 errors["dukun"] = _("Dukun harus berasal dari wilayah kerja Puskesmas yang sama dengan ibu.")
             if self.fasilitas_id and self.fasilitas.puskesmas_id != puskesmas_id:
                 errors["fasilitas"] = _("Fasilitas harus termasuk jaringan Puskesmas ibu.")
+            if self.bidan_id and self.bidan.puskesmas_id != puskesmas_id:
+                errors["bidan"] = _("Bidan harus bertugas di Puskesmas yang sama dengan ibu.")
         if self.status_ibu == StatusIbu.MENINGGAL:
             if not self.tanggal_meninggal_ibu:
                 errors["tanggal_meninggal_ibu"] = _("Isi tanggal ibu meninggal.")
@@ -1024,7 +1026,7 @@ class KajianKasus(models.Model):
     objects = KajianKasusQuerySet.as_manager()
 
     class Meta:
-        ordering = ["status", "-dibuat_pada", "-pk"]
+        ordering = ["-status", "-dibuat_pada", "-pk"]  # "terbuka" > "ditutup": open reviews first
         verbose_name = _("kajian kasus")
         verbose_name_plural = _("kajian kasus")
         constraints = [

@@ -236,6 +236,10 @@ def _simpan_persalinan(persalinan: Persalinan, bayi: Sequence[Mapping], hapus_ba
     for obj in objs:
         obj.persalinan = persalinan
         obj.save()
+    # A corrected delivery date changes the age at death of a baby the caller did not resend.
+    for b in persalinan.bayi.exclude(pk__in=[o.pk for o in objs]).filter(tanggal_meninggal__isnull=False):
+        b.persalinan = persalinan
+        b.save()
     naikkan_kajian(Persalinan.objects.filter(pk=persalinan.pk))
     return persalinan
 
@@ -254,6 +258,8 @@ def persalinan_update(
     if "ibu" in fields and fields["ibu"].pk != persalinan.ibu_id:
         raise ValueError("a delivery does not move to another mother")
     _apply(persalinan, fields)
+    if {"bidan", "dukun", "tanggal"} & set(fields) and "kemitraan" not in fields:
+        persalinan.kemitraan = None  # looked up again for the corrected bidan, dukun or date
     return _simpan_persalinan(persalinan, bayi, hapus_bayi)
 
 
