@@ -222,6 +222,8 @@ class Ibu(Pencatatan):
                     ) % {"umur": umur}
         if self.kelurahan_id and not Kelurahan.objects.filter(pk=self.kelurahan_id, puskesmas__isnull=False).exists():
             errors["kelurahan"] = _("Kelurahan/desa ini belum masuk wilayah kerja Puskesmas mana pun.")
+        elif self.dukun_id and self.kelurahan_id and self.dukun.kelurahan.puskesmas_id != self.kelurahan.puskesmas_id:
+            errors["dukun"] = _("Dukun harus berasal dari wilayah kerja Puskesmas yang sama dengan ibu.")
         if errors:
             raise ValidationError(errors)
 
