@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from dukun.models import Dukun, StatusDukun
 from kia.models import Ibu, Kehamilan
@@ -112,3 +112,34 @@ def cari_duplikat(user, *, nik: str, nama: str, tanggal_lahir, kelurahan, kecual
     terlihat = list(semua.visible_to(user).select_related("kelurahan").order_by("nama", "pk")[:10])
     lain = bool(nik) and semua.filter(nik=nik).exclude(pk__in=Ibu.objects.visible_to(user).values("pk")).exists()
     return Duplikat(terlihat=terlihat, nik_di_wilayah_lain=lain)
+
+
+@dataclass
+class RingkasanKia:
+    tahun: int
+    bulan: str  # YYYY-MM, as the delivery list's month filter takes it
+    persalinan_bulan_ini: int
+    dukun_sendiri_tahun_ini: int
+    rujukan_terbuka: int
+    kajian_terbuka: int
+
+
+def ringkasan_kia(user) -> RingkasanKia:
+    """The home page's headline counts of mothers' records in the user's scope (one query per table)."""
+    from django.utils import timezone
+
+    from kia.models import KajianKasus, Penolong, Persalinan, Rujukan
+
+    today = timezone.localdate()
+    persalinan = Persalinan.objects.visible_to(user).filter(tanggal__year=today.year).aggregate(
+        bulan_ini=Count("id", filter=Q(tanggal__month=today.month)),
+        dukun_sendiri=Count("id", filter=Q(penolong=Penolong.DUKUN)),
+    )
+    return RingkasanKia(
+        tahun=today.year,
+        bulan=f"{today:%Y-%m}",
+        persalinan_bulan_ini=persalinan["bulan_ini"],
+        dukun_sendiri_tahun_ini=persalinan["dukun_sendiri"],
+        rujukan_terbuka=Rujukan.objects.visible_to(user).terbuka().count(),
+        kajian_terbuka=KajianKasus.objects.visible_to(user).terbuka().count(),
+    )

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from kia import selectors
 from kia.forms_ibu import IbuFilter, IbuForm, KehamilanForm, mirip_nik
@@ -119,6 +120,7 @@ def _form_ibu(request, form, ibu: Ibu | None):
     }, status=400 if form.errors else 200)
 
 
+@sensitive_post_parameters("nik")  # an error report must not carry the NIK
 @login_required
 def ibu_create_view(request):
     if not access.kia_writable_kelurahan_ids(request.user).exists():
@@ -132,6 +134,7 @@ def ibu_create_view(request):
     return _form_ibu(request, form, None)
 
 
+@sensitive_post_parameters("nik")
 @login_required
 def ibu_update_view(request, pk):
     ibu = _ibu(request, pk, tulis=True)

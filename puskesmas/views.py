@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from dukun.models import Dukun, StatusDukun
 from kemitraan.selectors import jadwal_ringkas
 from kemitraan.services_pertemuan import tindak_lanjut_terlambat
+from kia.selectors import ringkasan_kia
 from puskesmas import access
 from puskesmas.forms import BidanForm, FasilitasForm, ImportPuskesmasForm
 from puskesmas.history import riwayat_perubahan
@@ -53,6 +54,7 @@ def home(request):
     )
     ringkasan["bidan"] = Bidan.objects.visible_to(user).filter(aktif=True).count()
     return render(request, "puskesmas/home.html", {
+        "kia": ringkasan_kia(user),
         "puskesmas_list": puskesmas[:20],
         "jumlah_puskesmas": puskesmas.count(),
         "ringkasan": ringkasan,

@@ -648,3 +648,17 @@ def test_no_page_links_a_nik(client, cast, ibu_set, dukun_set):
         response = client.get(url)
         assert response.status_code == 200
         _assert_nik_not_in_urls_or_headers(response, NIK.values())
+
+
+@pytest.mark.parametrize("url", ["create", "update"])
+def test_nik_is_hidden_from_error_reports(client, cast, ibu_set, url):
+    """Django's error report (mailed to admins, logged) prints POST data: the NIK must show as stars."""
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(cast.bikor_a)
+    target = reverse("kia:ibu_create") if url == "create" else reverse("kia:ibu_update", args=[ibu_set["a1"].pk])
+    response = client.post(target, _ibu_data(cast.w.a1, nik="1571015705960001", tanggal_lahir="bukan tanggal"))
+    assert response.status_code == 400
+    post = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert post["nik"] == SafeExceptionReporterFilter.cleansed_substitute
+    assert post["nama"] == "Sari Wulandari"
