@@ -268,6 +268,9 @@ class Kehamilan(KiaRecord):
     catatan = models.TextField(_("catatan"), blank=True)
     history = HistoricalRecords()
 
+    # The labels of the checklists kept as JSON lists, for the history display.
+    PILIHAN_DAFTAR = {"faktor_risiko": FaktorRisiko.choices}
+
     class Meta:
         ordering = ["-tanggal_daftar", "-pk"]
         verbose_name = _("kehamilan")
@@ -427,6 +430,8 @@ class Rujukan(KiaRecord):
     history = HistoricalRecords()
 
     objects = RujukanQuerySet.as_manager()
+
+    PILIHAN_DAFTAR = {"tanda_bahaya": TandaBahaya.choices}
 
     class Meta:
         ordering = ["-waktu_rujuk", "-pk"]
@@ -673,6 +678,8 @@ class Persalinan(KiaRecord):
     history = HistoricalRecords()
 
     objects = PersalinanQuerySet.as_manager()
+
+    PILIHAN_DAFTAR = {"peran_dukun": PeranDukun.choices, "komplikasi": Komplikasi.choices}
 
     class Meta:
         ordering = ["-tanggal", "-jam", "-pk"]

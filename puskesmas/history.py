@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 JENIS = {"+": _("Dibuat"), "~": _("Diubah"), "-": _("Dihapus")}
@@ -44,6 +46,17 @@ def _tampil(model, name: str, value, lookups: dict) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
         return str(_("Ya") if value else _("Tidak"))
+    # Dates and times as the rest of the page shows them (a datetime in the active zone).
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y H.i T")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    if isinstance(value, time):
+        return value.strftime("%H.%M")
+    if isinstance(value, list):
+        # A checklist kept as a JSON list: its labels, from the choices the model names for it.
+        labels = dict(getattr(model, "PILIHAN_DAFTAR", {}).get(name, ()))
+        return ", ".join(str(labels.get(v, v)) for v in value) or "–"
     return str(value)
 
 

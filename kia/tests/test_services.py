@@ -111,3 +111,21 @@ def test_refusal_needs_a_reason(cast, ibu, dukun_set):
     assert "alasan_penolakan" in exc.value.message_dict
     r.refresh_from_db()
     assert r.status == StatusRujukan.DIRUJUK
+
+
+def test_history_shows_local_times_and_checklist_labels(cast, ibu, dukun_set):
+    import zoneinfo
+
+    from puskesmas.history import riwayat_perubahan
+
+    r = services.rujukan_create(
+        ibu=ibu, dicatat_oleh=cast.bidan_a, jenis="dukun_bidan", dukun=dukun_set.a1,
+        waktu_rujuk=dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC), tanda_bahaya=["perdarahan"],
+    )
+    services.rujukan_update(rujukan=r, tanda_bahaya=["perdarahan", "kejang"])
+    services.rujukan_ubah_status(rujukan=r, status=StatusRujukan.DITERIMA,
+                                 waktu=dt.datetime(2026, 3, 2, 2, 30, tzinfo=dt.UTC))
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Jakarta")):
+        changes = {c.label: (c.lama, c.baru) for e in riwayat_perubahan(r) for c in e.perubahan}
+    assert changes["tanda bahaya"] == ("Perdarahan", "Perdarahan, Kejang")
+    assert changes["waktu sampai/diterima"] == ("–", "2 Maret 2026 09.30 WIB")
