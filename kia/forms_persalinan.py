@@ -250,6 +250,9 @@ class BaseBayiFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         if self.baru and index == 0:
             del form.fields[DELETION_FIELD_NAME]
+        elif DELETION_FIELD_NAME in form.fields and self.baru:
+            # Not saved yet: ticking it just drops this form (a twin added by mistake).
+            form.fields[DELETION_FIELD_NAME].label = _("Batalkan isian bayi ini")
         elif DELETION_FIELD_NAME in form.fields:
             form.fields[DELETION_FIELD_NAME].label = _("Hapus bayi ini")
             form.fields[DELETION_FIELD_NAME].help_text = _("Centang bila bayi ini tercatat keliru.")
