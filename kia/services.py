@@ -44,6 +44,13 @@ from puskesmas.models import Kelurahan, User
 TURUNAN = ["kelurahan", "puskesmas"]
 
 
+def _periksa(obj, exclude: list[str], *, validate_unique: bool = True) -> None:
+    """full_clean without the database's check constraints: every one of them is mirrored in the
+    model's clean() with an Indonesian message, and validating them again costs a query each (a
+    delivery with two babies would pay a dozen). The database still enforces them."""
+    obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+
+
 def _apply(obj, fields: Mapping) -> None:
     for name, value in fields.items():
         setattr(obj, name, value)
@@ -57,7 +64,7 @@ def ibu_create(*, dicatat_oleh: User | None, **fields) -> Ibu:
     ibu = Ibu(dicatat_oleh=dicatat_oleh, **fields)
     if ibu.umur_tercatat is not None:
         ibu.umur_dicatat_pada = timezone.localdate()
-    ibu.full_clean(exclude=["puskesmas"])
+    _periksa(ibu, ["puskesmas"])
     ibu.save()
     return ibu
 
@@ -67,7 +74,7 @@ def ibu_update(*, ibu: Ibu, **fields) -> Ibu:
     if "umur_tercatat" in fields and fields["umur_tercatat"] != ibu.umur_tercatat:
         ibu.umur_dicatat_pada = timezone.localdate() if fields["umur_tercatat"] is not None else None
     _apply(ibu, fields)
-    ibu.full_clean(exclude=["puskesmas"])
+    _periksa(ibu, ["puskesmas"])
     ibu.save()
     return ibu
 
@@ -82,7 +89,7 @@ def _tambah_risiko_otomatis(kehamilan: Kehamilan) -> None:
 def kehamilan_create(*, ibu: Ibu, dicatat_oleh: User | None, **fields) -> Kehamilan:
     kehamilan = Kehamilan(ibu=ibu, dicatat_oleh=dicatat_oleh, **fields)
     _tambah_risiko_otomatis(kehamilan)
-    kehamilan.full_clean(exclude=TURUNAN)
+    _periksa(kehamilan, TURUNAN)
     kehamilan.save()
     return kehamilan
 
@@ -93,7 +100,7 @@ def kehamilan_update(*, kehamilan: Kehamilan, **fields) -> Kehamilan:
         fields["hpl"] = None  # recomputed from the new HPHT on save
     _apply(kehamilan, fields)
     _tambah_risiko_otomatis(kehamilan)
-    kehamilan.full_clean(exclude=TURUNAN)
+    _periksa(kehamilan, TURUNAN)
     kehamilan.save()
     return kehamilan
 
@@ -107,7 +114,7 @@ def rujukan_create(*, ibu: Ibu, dicatat_oleh: User | None, **fields) -> Rujukan:
     fields = {k: v for k, v in fields.items() if k not in ("status", "waktu_diterima", "waktu_ditangani",
                                                              "waktu_batal", "alasan_penolakan")}
     rujukan = Rujukan(ibu=ibu, dicatat_oleh=dicatat_oleh, status=StatusRujukan.DIRUJUK, **fields)
-    rujukan.full_clean(exclude=TURUNAN)
+    _periksa(rujukan, TURUNAN)
     rujukan.save()
     return rujukan
 
@@ -119,7 +126,7 @@ def rujukan_update(*, rujukan: Rujukan, **fields) -> Rujukan:
     if terlarang:
         raise ValueError(f"rujukan_update cannot change {sorted(terlarang)}")
     _apply(rujukan, fields)
-    rujukan.full_clean(exclude=TURUNAN)
+    _periksa(rujukan, TURUNAN)
     rujukan.save()
     return rujukan
 
@@ -148,7 +155,7 @@ def rujukan_ubah_status(
         rujukan.alasan_penolakan = alasan_penolakan if status == StatusRujukan.DITOLAK_KELUARGA else ""
     if keterangan:
         rujukan.keterangan_status = keterangan
-    rujukan.full_clean(exclude=TURUNAN)
+    _periksa(rujukan, TURUNAN)
     rujukan.save()
     return rujukan
 
@@ -200,7 +207,7 @@ def _siapkan_bayi(persalinan: Persalinan, bayi: Sequence[Mapping], errors: dict[
         data.setdefault("urutan", obj.urutan if obj.pk else i + 1)
         _apply(obj, data)
         try:
-            obj.full_clean(exclude=[*TURUNAN, "persalinan"], validate_unique=False)
+            _periksa(obj, [*TURUNAN, "persalinan"], validate_unique=False)
         except ValidationError as e:
             errors[i] = e.message_dict
         if obj.urutan in urutan_dipakai:
@@ -218,7 +225,7 @@ def _simpan_persalinan(persalinan: Persalinan, bayi: Sequence[Mapping], hapus_ba
             bidan_id=persalinan.bidan_id, dukun_id=persalinan.dukun_id, tanggal=persalinan.tanggal
         )
     try:
-        persalinan.full_clean(exclude=TURUNAN)
+        _periksa(persalinan, TURUNAN)
     except ValidationError as e:
         errors = e.message_dict
     hapus = set(hapus_bayi)
@@ -267,7 +274,7 @@ def persalinan_update(
 def bayi_update(*, bayi: Bayi, **fields) -> Bayi:
     """Add the neonatal visits or a death to one baby; a death raises its alert."""
     _apply(bayi, fields)
-    bayi.full_clean(exclude=[*TURUNAN, "persalinan"])
+    _periksa(bayi, [*TURUNAN, "persalinan"])
     bayi.save()
     naikkan_kajian(Persalinan.objects.filter(pk=bayi.persalinan_id))
     return bayi

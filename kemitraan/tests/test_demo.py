@@ -20,6 +20,12 @@ from kemitraan.models import (
 from puskesmas.models import Puskesmas
 
 
+@pytest.fixture(autouse=True)
+def _tanpa_data_kia(monkeypatch):
+    """Mothers and deliveries have their own tests (kia/tests/test_demo.py); seeding them adds ~14 s a test."""
+    monkeypatch.setattr("kia.demo.seed_kia", lambda *args, **kwargs: 0)
+
+
 @pytest.fixture
 def demo(db):
     from puskesmas.wilayah import load_wilayah

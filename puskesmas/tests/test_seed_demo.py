@@ -12,6 +12,12 @@ from dukun.models import Dukun
 from puskesmas.management.commands.seed_demo import DEMO_PASSWORD
 from puskesmas.models import Bidan, Fasilitas, JenisFasilitas, Kelurahan, Puskesmas, Role, User
 
+
+@pytest.fixture(autouse=True)
+def _tanpa_data_kia(monkeypatch):
+    """Mothers and deliveries have their own tests (kia/tests/test_demo.py); seeding them adds ~14 s a test."""
+    monkeypatch.setattr("kia.demo.seed_kia", lambda *args, **kwargs: 0)
+
 AUR_DURI_KELURAHAN = {"15.71.01.1010", "15.71.01.1003", "15.71.01.1002"}
 
 

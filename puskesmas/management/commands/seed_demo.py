@@ -167,6 +167,10 @@ def seed() -> int:
     from kemitraan.demo import seed_program
 
     created += seed_program(puskesmas["P1571010201"], bikor)
+    # Two years of mothers, referrals and deliveries of both Puskesmas (issue: mothers and deliveries).
+    from kia.demo import seed_kia
+
+    created += seed_kia(puskesmas["P1571010201"], bikor) + seed_kia(puskesmas["P1571020201"], users["bikor.pakuanbaru"])
     # What the daily beat task would have sent by now, so the demo shows its reminders. Idempotent.
     from kemitraan.services_program import pengingat_pertemuan_buat, pengingat_tindak_lanjut_buat
 
