@@ -920,14 +920,16 @@ class Bayi(KiaRecord):
 
     def save(self, *args, **kwargs) -> None:
         self._salin_wilayah(self.persalinan)
+        self.isi_turunan(self.persalinan.tanggal)
+        super().save(*args, **kwargs)
+
+    def isi_turunan(self, lahir: dt.date | None) -> None:
+        """Set the stored derived fields; the import calls it too, for the rows it writes in bulk."""
         if self.kn1 or self.kn2 or self.kn3:
             self.kn1_diterima = self.kn1 is not None
             self.kn_lengkap = all((self.kn1, self.kn2, self.kn3))
         self.kn1_diterima = self.kn1_diterima or self.kn_lengkap
-        self.umur_meninggal_hari = (
-            (self.tanggal_meninggal - self.persalinan.tanggal).days if self.tanggal_meninggal else None
-        )
-        super().save(*args, **kwargs)
+        self.umur_meninggal_hari = (self.tanggal_meninggal - lahir).days if self.tanggal_meninggal and lahir else None
 
     @property
     def bblr(self) -> bool:

@@ -371,5 +371,10 @@ class User(AbstractUser):
         return self.is_administrator or self.role == Role.DINKES
 
     @property
+    def can_import_persalinan(self) -> bool:
+        """Delivery registers: Dinkes for its district, the bidan koordinator for her Puskesmas (access.py scopes)."""
+        return self.is_administrator or self.role in (Role.DINKES, Role.BIDAN_KOORDINATOR)
+
+    @property
     def role_label(self) -> str:
         return Role.ADMIN.label if self.is_administrator else self.get_role_display()

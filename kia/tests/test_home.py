@@ -46,3 +46,13 @@ def test_home_links_to_the_lists(client, cast, data):
     assert reverse("kia:kajian_list") in page
     assert f"?penolong=dukun&amp;tahun={timezone.localdate().year}" in page
     assert "Kajian kasus terbuka" in page
+
+
+@pytest.mark.parametrize("role,shown", [("admin", True), ("dinkes_a", True), ("bikor_a", True), ("kapus_a", False),
+                                        ("bidan_a", False)])
+def test_menu_offers_the_register_import_to_those_who_may_use_it(client, cast, role, shown):
+    client.force_login(getattr(cast, role))
+    page = client.get(reverse("home")).content.decode()
+    assert (reverse("kia:impor_persalinan") in page) is shown
+    assert reverse("kia:sasaran") in page
+    assert client.get(reverse("kia:impor_persalinan")).status_code == (200 if shown else 403)
