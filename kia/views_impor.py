@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -193,6 +195,7 @@ def sasaran(request):
     context = {
         "puskesmas": puskesmas,
         "tahun": tahun,
+        "tahun_teks": str(tahun),
         "daftar_tahun": sorted({*range(tahun_ini - 4, tahun_ini + 2), tahun}, reverse=True),
         "daftar_puskesmas": visible,
         "kolom_sasaran": SASARAN_KOLOM,
@@ -200,6 +203,17 @@ def sasaran(request):
     if puskesmas is None:
         if request.method == "POST":
             raise Http404
+        # Every Puskesmas in scope with its year's totals: one GROUP BY query per page.
+        di_tahun = Q(sasaran__tahun=tahun)
+        context["ikhtisar"] = Paginator(
+            visible.select_related("kabupaten").annotate(
+                jumlah_kelurahan=Count("sasaran", filter=di_tahun),
+                ibu_hamil=Sum("sasaran__ibu_hamil", filter=di_tahun),
+                ibu_bersalin=Sum("sasaran__ibu_bersalin", filter=di_tahun),
+                bayi_baru_lahir=Sum("sasaran__bayi_baru_lahir", filter=di_tahun),
+            ),
+            25,
+        ).get_page(request.GET.get("page"))
         return render(request, "kia/sasaran_puskesmas.html", context)
 
     kelurahan = list(Kelurahan.objects.filter(puskesmas=puskesmas).order_by("nama", "kode"))

@@ -140,8 +140,24 @@ def test_dinkes_chooses_among_the_puskesmas_of_its_district(client, cast):
 
     html = response.content.decode()
     assert response.status_code == 200 and response.context["puskesmas"] is None
-    assert "Pilih Puskesmas terlebih dahulu." in html
+    assert 'id="pilih-dulu"' in html
     assert "Aur Duri" in html and "Pakuan Baru" in html and "Sekernan" not in html
+
+
+def test_without_a_choice_every_puskesmas_shows_its_year_totals(client, cast, django_assert_max_num_queries):
+    from kia.tests.factories import SasaranFactory
+
+    SasaranFactory(tahun=TAHUN, kelurahan=cast.w.a1, ibu_hamil=120, ibu_bersalin=115, bayi_baru_lahir=110)
+    SasaranFactory(tahun=TAHUN, kelurahan=cast.w.a2, ibu_hamil=80, ibu_bersalin=76, bayi_baru_lahir=73)
+    SasaranFactory(tahun=TAHUN - 1, kelurahan=cast.w.b1, ibu_hamil=99, ibu_bersalin=99, bayi_baru_lahir=99)
+    SasaranFactory(tahun=TAHUN, kelurahan=cast.w.c1, ibu_hamil=50, ibu_bersalin=50, bayi_baru_lahir=50)
+    client.force_login(cast.dinkes_a)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("kia:sasaran") + f"?tahun={TAHUN}")
+    rows = {p.nama: (p.jumlah_kelurahan, p.ibu_hamil, p.ibu_bersalin, p.bayi_baru_lahir)
+            for p in response.context["ikhtisar"]}
+    assert rows == {"Aur Duri": (2, 200, 191, 183), "Pakuan Baru": (0, None, None, None)}
+    assert f"?puskesmas={cast.w.puskesmas_a.pk}&amp;tahun={TAHUN}" in response.content.decode()
 
 
 @pytest.mark.parametrize("tahun", ["abc", "1900", ""])
