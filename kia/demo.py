@@ -43,6 +43,7 @@ from kia.models import (
     Komplikasi,
     Penolong,
     PeranDukun,
+    Sasaran,
     SebabKematianBayi,
     SebabKematianIbu,
     StatusIbu,
@@ -780,8 +781,11 @@ class _Demo:
 def sasaran_demo(puskesmas: Puskesmas, hari_ini: dt.date) -> int:
     """This year's and last year's targets of each kelurahan, estimated from its assumed population."""
     added = 0
+    ada = set(Sasaran.objects.filter(kelurahan__puskesmas=puskesmas).values_list("kelurahan_id", "tahun"))
     for kel in Kelurahan.objects.filter(puskesmas=puskesmas):
         for tahun in (hari_ini.year - 1, hari_ini.year):
+            if (kel.pk, tahun) in ada:
+                continue  # a target already set (perhaps by Dinkes) is theirs: the demo never overwrites it
             _obj, changed = services.sasaran_simpan(
                 tahun=tahun, kelurahan=kel, **sasaran_perkiraan(_penduduk(kel, tahun, hari_ini))
             )

@@ -180,8 +180,9 @@ class IbuFilter(django_filters.FilterSet):
 
 
 def mirip_nik(q: str) -> bool:
-    """A search text with a run of digits: perhaps a NIK, which must not be searched for or echoed."""
-    return bool(re.search(r"\d{4,}", q or ""))
+    """A search text with digits: perhaps a NIK (also typed with spaces or dots), which must not be searched
+    for or echoed. Names carry no digits."""
+    return bool(re.search(r"\d", q or ""))
 
 
 # --- Pregnancy ---------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ who may attend where) run once, in `kia.services`, whose errors come back onto t
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
@@ -192,7 +190,7 @@ BAYI_LANJUT_FIELDS = ["kn1", "kn2", "kn3", "tanggal_meninggal", "sebab_kematian"
 class BayiForm(GalatLayananMixin, forms.ModelForm):
     """One baby of a delivery; `id` names a baby already recorded (on the edit page)."""
 
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     class Meta:
         model = Bayi
@@ -316,7 +314,7 @@ class KajianForm(GalatLayananMixin, forms.ModelForm):
 # --- Filters --------------------------------------------------------------------------------------
 
 
-BULAN = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Tulis bulan sebagai TTTT-BB, misalnya 2024-05."))
+BULAN = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", _("Tulis bulan sebagai TTTT-BB, misalnya 2024-05."))
 YA_SEMUA = [("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]
 
 
@@ -359,7 +357,7 @@ class PersalinanFilter(_KelurahanFilterMixin, django_filters.FilterSet):
         self._batasi_kelurahan(user)
 
     def saring_bulan(self, queryset, name, value):
-        if not value or not re.fullmatch(r"\d{4}-\d{2}", value):
+        if not value:
             return queryset
         tahun, bulan = (int(x) for x in value.split("-"))
         return queryset.filter(tanggal__year=tahun, tanggal__month=bulan)

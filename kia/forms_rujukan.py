@@ -8,7 +8,6 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from dukun.models import Dukun
 from kemitraan.forms_pertemuan import WAKTU, GalatLayananMixin
 from kia import selectors
 from kia.forms_ibu import DukunPilihan
+from kia.forms_persalinan import BULAN
 from kia.models import AlasanPenolakan, Ibu, JenisRujukan, Kehamilan, Rujukan, StatusRujukan, TandaBahaya
 from puskesmas import access
 from puskesmas.models import Bidan, Fasilitas, Kelurahan, Puskesmas
@@ -173,14 +173,18 @@ class StatusRujukanForm(GalatLayananMixin, forms.Form):
 # --- Filter ----------------------------------------------------------------------------------------
 
 
+BELUM_SELESAI = "belum_selesai"
+
+
 class RujukanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=StatusRujukan.choices, label=_("Status"), empty_label=_("Semua status")
+        choices=[(BELUM_SELESAI, _("Belum selesai (dirujuk atau sampai)")), *StatusRujukan.choices],
+        method="saring_status", label=_("Status"), empty_label=_("Semua status"),
     )
     jenis = django_filters.ChoiceFilter(choices=JenisRujukan.choices, label=_("Jenis"), empty_label=_("Semua jenis"))
     bulan = django_filters.CharFilter(
         method="saring_bulan", label=_("Bulan"),
-        validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Tulis bulan sebagai TTTT-BB, contoh 2026-03."))],
+        validators=[BULAN],
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03", "pattern": r"\d{4}-\d{2}"}),
     )
     puskesmas = django_filters.ModelChoiceFilter(
@@ -201,6 +205,9 @@ class RujukanFilter(django_filters.FilterSet):
             pk__in=access.kelurahan_ids(user), puskesmas__isnull=False
         ).order_by("nama")
         self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user)
+
+    def saring_status(self, queryset, name, value):
+        return queryset.terbuka() if value == BELUM_SELESAI else queryset.filter(status=value)
 
     def saring_bulan(self, queryset, name, value):
         # The month in the active zone: a referral at 00:30 WIB on the 1st belongs to that month.

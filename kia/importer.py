@@ -548,7 +548,7 @@ class _Pemeriksa:
         lama: dict[str, Persalinan] = {}
         for chunk in _potong(ids):
             for p in Persalinan.objects.filter(id_eksternal__in=chunk).select_related(
-                "ibu", "dukun__kelurahan", "fasilitas", "kehamilan", "rujukan"
+                "ibu", "bidan", "dukun__kelurahan", "fasilitas", "kehamilan", "rujukan"
             ):
                 lama[p.id_eksternal] = p
         return lama

@@ -36,7 +36,7 @@ BAYI_HARI = 364  # infant deaths: 0–11 months
 
 
 def validate_nik(value: str) -> None:
-    """A 16-digit NIK: region code, birth date (women add 40 to the day), serial number.
+    """A mother's 16-digit NIK: region code, birth date (women add 40 to the day), serial number.
 
     The message never repeats the value: a NIK must not reach a log line.
     """
@@ -45,6 +45,13 @@ def validate_nik(value: str) -> None:
     day, month = int(value[6:8]), int(value[8:10])
     if not (1 <= month <= 12) or not (1 <= day <= 31 or 41 <= day <= 71) or value[12:] == "0000":
         raise ValidationError(_("NIK tidak valid: bagian tanggal lahir atau nomor urutnya salah."), code="nik_invalid")
+    if day <= 31:
+        # A woman's NIK adds 40 to her birth day: a day of 1–31 is a man's NIK, usually the husband's.
+        raise ValidationError(
+            _("NIK ini milik laki-laki (pada NIK perempuan tanggal lahir ditambah 40). Periksa apakah yang tertulis "
+              "NIK suami."),
+            code="nik_laki",
+        )
 
 
 def samarkan_nik(nik: str) -> str:
@@ -327,7 +334,9 @@ class Kehamilan(KiaRecord):
             errors["para"] = _("Jumlah persalinan dan keguguran sebelumnya (P + A) paling banyak G − 1.")
         if FaktorRisiko.LAINNYA in (self.faktor_risiko or []) and not self.faktor_risiko_lainnya.strip():
             errors["faktor_risiko_lainnya"] = _("Sebutkan faktor risiko lainnya.")
-        if self.dukun_id and self.ibu_id and self.dukun.kelurahan.puskesmas_id != self.ibu.puskesmas_id:
+        # The record's own Puskesmas (copied when it was made), not the one of a mother who moved since.
+        puskesmas_id = self.puskesmas_id or (self.ibu.puskesmas_id if self.ibu_id else None)
+        if self.dukun_id and puskesmas_id and self.dukun.kelurahan.puskesmas_id != puskesmas_id:
             errors["dukun"] = _("Dukun harus berasal dari wilayah kerja Puskesmas yang sama dengan ibu.")
         if errors:
             raise ValidationError(errors)
@@ -505,7 +514,8 @@ class Rujukan(KiaRecord):
         if self.jenis == JenisRujukan.BIDAN_KE_FASILITAS and not self.fasilitas_tujuan_id:
             errors["fasilitas_tujuan"] = _("Pilih Puskesmas atau rumah sakit tujuan.")
         if self.ibu_id:
-            puskesmas_id = self.ibu.puskesmas_id
+            # The record's own Puskesmas (copied when it was made), not the one of a mother who moved since.
+            puskesmas_id = self.puskesmas_id or self.ibu.puskesmas_id
             if self.dukun_id and self.dukun.kelurahan.puskesmas_id != puskesmas_id:
                 errors["dukun"] = _("Dukun harus berasal dari wilayah kerja Puskesmas yang sama dengan ibu.")
             if self.bidan_id and self.bidan.puskesmas_id != puskesmas_id:
@@ -745,6 +755,10 @@ class Persalinan(KiaRecord):
             errors["komplikasi_lainnya"] = _("Sebutkan komplikasi lainnya.")
         if self.tanggal and _masa_depan(self.tanggal):
             errors["tanggal"] = _("Tanggal persalinan tidak boleh di masa depan.")
+        elif self.tanggal and self.jam and _masa_depan(
+            timezone.make_aware(dt.datetime.combine(self.tanggal, self.jam))
+        ):
+            errors["jam"] = _("Jam persalinan tidak boleh di masa depan.")
         if self.ibu_id and self.tanggal:
             umur = self.ibu.umur_pada(self.tanggal)
             if umur is not None and not UMUR_IBU_MIN <= umur <= UMUR_IBU_MAX:
@@ -768,7 +782,8 @@ class Persalinan(KiaRecord):
         if self.penolong in (Penolong.BIDAN_DUKUN, Penolong.DUKUN) and not self.dukun_id and not self.id_eksternal:
             errors["dukun"] = _("Pilih dukun yang terlibat.")
         if self.ibu_id:
-            puskesmas_id = self.ibu.puskesmas_id
+            # The record's own Puskesmas (copied when it was made), not the one of a mother who moved since.
+            puskesmas_id = self.puskesmas_id or self.ibu.puskesmas_id
             if self.dukun_id and self.dukun.kelurahan.puskesmas_id != puskesmas_id:
                 errors["dukun"] = _("Dukun harus berasal dari wilayah kerja Puskesmas yang sama dengan ibu.")
             if self.fasilitas_id and self.fasilitas.puskesmas_id != puskesmas_id:
@@ -923,11 +938,15 @@ class Bayi(KiaRecord):
         self.isi_turunan(self.persalinan.tanggal)
         super().save(*args, **kwargs)
 
+    def kn_dari_tanggal(self) -> None:
+        """The visit flags from the visit dates, also when dates were cleared (a correction)."""
+        self.kn1_diterima = self.kn1 is not None
+        self.kn_lengkap = all((self.kn1, self.kn2, self.kn3))
+
     def isi_turunan(self, lahir: dt.date | None) -> None:
         """Set the stored derived fields; the import calls it too, for the rows it writes in bulk."""
         if self.kn1 or self.kn2 or self.kn3:
-            self.kn1_diterima = self.kn1 is not None
-            self.kn_lengkap = all((self.kn1, self.kn2, self.kn3))
+            self.kn_dari_tanggal()
         self.kn1_diterima = self.kn1_diterima or self.kn_lengkap
         self.umur_meninggal_hari = (self.tanggal_meninggal - lahir).days if self.tanggal_meninggal and lahir else None
 
@@ -965,6 +984,9 @@ class Bayi(KiaRecord):
                 errors["sebab_kematian"] = _("Pilih sebab kematian bayi.")
         elif self.sebab_kematian:
             errors["sebab_kematian"] = _("Sebab kematian hanya diisi bila bayi meninggal.")
+        if (lahir and self.status_lahir == StatusLahir.LAHIR_HIDUP and self.tanggal_meninggal and self.kn_lengkap
+                and 0 <= (self.tanggal_meninggal - lahir).days < JENDELA_KN["kn3"][0]):
+            errors["kn3"] = _("KN lengkap tidak mungkin: bayi meninggal sebelum hari ke-8.")
         if self.sebab_kematian == SebabKematianBayi.LAINNYA and not self.keterangan_kematian.strip():
             errors["keterangan_kematian"] = _("Sebutkan sebab kematian lainnya.")
         if lahir:
@@ -1018,8 +1040,9 @@ class KajianKasus(models.Model):
     persalinan = models.ForeignKey(
         Persalinan, on_delete=models.CASCADE, related_name="kajian", verbose_name=_("persalinan")
     )
+    # A reviewed death is evidence: the baby's record cannot be deleted from under its review.
     bayi = models.ForeignKey(
-        Bayi, on_delete=models.CASCADE, null=True, blank=True, related_name="kajian", verbose_name=_("bayi")
+        Bayi, on_delete=models.PROTECT, null=True, blank=True, related_name="kajian", verbose_name=_("bayi")
     )
     kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="+", editable=False)
     puskesmas = models.ForeignKey(Puskesmas, on_delete=models.PROTECT, related_name="+", editable=False)

@@ -43,6 +43,7 @@ from puskesmas.models import Kelurahan, User
 
 # Copied on save from the mother, so a form never sets them and full_clean must not ask for them.
 TURUNAN = ["kelurahan", "puskesmas"]
+KN_TANGGAL = {"kn1", "kn2", "kn3"}
 
 
 def _periksa(obj, exclude: list[str], *, validate_unique: bool = True) -> None:
@@ -207,6 +208,8 @@ def _siapkan_bayi(persalinan: Persalinan, bayi: Sequence[Mapping], errors: dict[
             obj = Bayi(persalinan=persalinan, dicatat_oleh=persalinan.dicatat_oleh)
         data.setdefault("urutan", obj.urutan if obj.pk else i + 1)
         _apply(obj, data)
+        if KN_TANGGAL & set(data):
+            obj.kn_dari_tanggal()
         try:
             _periksa(obj, [*TURUNAN, "persalinan"], validate_unique=False)
         except ValidationError as e:
@@ -231,9 +234,23 @@ def _simpan_persalinan(persalinan: Persalinan, bayi: Sequence[Mapping], hapus_ba
         errors = e.message_dict
     hapus = set(hapus_bayi)
     objs = _siapkan_bayi(persalinan, bayi, bayi_errors)
-    sisa = (persalinan.bayi.exclude(pk__in=hapus).exclude(pk__in=[b.pk for b in objs if b.pk]).count()
-            if persalinan.pk else 0)
-    if not objs and not sisa:
+    dikirim = [b.pk for b in objs if b.pk]
+    if hapus & set(dikirim):
+        errors.setdefault("__all__", []).append(_("Bayi yang sama tidak bisa diubah dan dihapus sekaligus."))
+    if hapus and KajianKasus.objects.filter(bayi__in=hapus, bayi__persalinan=persalinan.pk).exists():
+        errors.setdefault("__all__", []).append(_("Bayi yang punya kajian kasus tidak dapat dihapus."))
+    # Babies the caller did not resend are checked again: a corrected delivery date moves their windows.
+    lain = list(persalinan.bayi.exclude(pk__in=[*dikirim, *hapus])) if persalinan.pk else []
+    for b in lain:
+        b.persalinan = persalinan
+        try:
+            _periksa(b, [*TURUNAN, "persalinan"], validate_unique=False)
+        except ValidationError as e:
+            errors.setdefault("tanggal", []).extend(
+                _("Bayi ke-%(n)s: %(pesan)s") % {"n": b.urutan, "pesan": m}
+                for ms in e.message_dict.values() for m in ms
+            )
+    if not objs and not lain:
         errors.setdefault("__all__", []).append(_("Catat sedikitnya satu bayi."))
     if errors or bayi_errors:
         raise PersalinanTidakValid(errors, bayi_errors)
@@ -244,10 +261,9 @@ def _simpan_persalinan(persalinan: Persalinan, bayi: Sequence[Mapping], hapus_ba
     for obj in objs:
         obj.persalinan = persalinan
         obj.save()
-    # A corrected delivery date changes the age at death of a baby the caller did not resend.
-    for b in persalinan.bayi.exclude(pk__in=[o.pk for o in objs]).filter(tanggal_meninggal__isnull=False):
-        b.persalinan = persalinan
-        b.save()
+    for b in lain:
+        if b.tanggal_meninggal:
+            b.save()  # a corrected delivery date changes the stored age at death
     naikkan_kajian(Persalinan.objects.filter(pk=persalinan.pk))
     return persalinan
 
@@ -265,6 +281,8 @@ def persalinan_update(
     """Change a delivery; `bayi` dicts with an `id` change that baby, without one add a baby."""
     if "ibu" in fields and fields["ibu"].pk != persalinan.ibu_id:
         raise ValueError("a delivery does not move to another mother")
+    # Two people saving the same delivery are served one after the other (and its alerts raised once).
+    Persalinan.objects.select_for_update().filter(pk=persalinan.pk).first()
     _apply(persalinan, fields)
     if {"bidan", "dukun", "tanggal"} & set(fields) and "kemitraan" not in fields:
         persalinan.kemitraan = None  # looked up again for the corrected bidan, dukun or date
@@ -274,7 +292,10 @@ def persalinan_update(
 @transaction.atomic
 def bayi_update(*, bayi: Bayi, **fields) -> Bayi:
     """Add the neonatal visits or a death to one baby; a death raises its alert."""
+    Persalinan.objects.select_for_update().filter(pk=bayi.persalinan_id).first()
     _apply(bayi, fields)
+    if KN_TANGGAL & set(fields):
+        bayi.kn_dari_tanggal()
     _periksa(bayi, [*TURUNAN, "persalinan"])
     bayi.save()
     naikkan_kajian(Persalinan.objects.filter(pk=bayi.persalinan_id))

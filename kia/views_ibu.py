@@ -58,7 +58,7 @@ def _simpan(form, fungsi, **kwargs):
 def ibu_list(request):
     user = request.user
     data = request.GET.copy()
-    if mirip_nik(data.get("q", "")):
+    if any(mirip_nik(q) for q in data.getlist("q")):
         # Not searched for, and sent away from the address bar, the history and every link of the page.
         data.pop("q")
         messages.warning(request, _("Pencarian hanya dengan nama ibu, bukan NIK."))

@@ -264,6 +264,11 @@ def sasaran(request):
                 ) % {"tahun": tahun, "puskesmas": puskesmas.nama, "n": diubah})
                 return redirect(url_ini)
             status = 400
+            if len(formset.forms) != len(kelurahan):
+                # The wilayah kerja changed while the page was open: say so, and show the current list afresh.
+                for error in formset.non_form_errors():
+                    messages.error(request, error)
+                formset = SasaranFormSet(initial=initial, kelurahan_kode=kode, prefix="sasaran")
 
     forms = list(formset) if formset is not None else [None] * len(kelurahan)
     context.update({

@@ -180,13 +180,14 @@ def _bayi_untuk_layanan(formset, persalinan: Persalinan | None) -> tuple[list[di
     for i, form in enumerate(formset.forms):
         pk = form.cleaned_data.get("id")
         if form.cleaned_data.get(DELETION_FIELD_NAME):
-            if pk:
+            if pk and pk in urutan:
                 hapus.append(pk)
             continue
         bayi.append(form.data_layanan())
         indeks.append(i)
     if persalinan is not None:
-        dipakai = {urutan[b["id"]] for b in bayi if b.get("id") in urutan}
+        # Every baby recorded counts, also one added meanwhile from another page that this form does not show.
+        dipakai = {u for pk, u in urutan.items() if pk not in hapus}
         berikut = max(dipakai, default=0) + 1
         for b in bayi:
             if not b.get("id"):

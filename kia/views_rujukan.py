@@ -159,6 +159,8 @@ def rujukan_status(request, pk):
     rujukan = _rujukan(request, pk, tulis=True)
     with zona_puskesmas(rujukan.puskesmas):
         langkah = request.POST.get("status", "")
+        if langkah not in StatusRujukan.values:
+            langkah = ""  # the form answers "choose a step" (it also names the form's ids: never raw input)
         form = StatusRujukanForm(request.POST, pilihan=rujukan.langkah_berikut(), langkah=langkah)
         if form.is_valid() and _simpan(form, rujukan_ubah_status, rujukan=rujukan, **form.data_layanan()):
             messages.success(request, _("Status rujukan %(ibu)s: %(status)s.") % {

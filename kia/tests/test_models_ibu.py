@@ -29,7 +29,7 @@ def _ibu(cast, **fields) -> Ibu:
 
 def test_a_valid_nik_passes():
     validate_nik(NIK)
-    validate_nik("1571011203850002")  # a man's day (12) is valid too
+    validate_nik("1571017103850002")  # day 71 = 31 + 40
 
 
 @pytest.mark.parametrize("nik", [

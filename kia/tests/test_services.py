@@ -129,3 +129,100 @@ def test_history_shows_local_times_and_checklist_labels(cast, ibu, dukun_set):
         changes = {c.label: (c.lama, c.baru) for e in riwayat_perubahan(r) for c in e.perubahan}
     assert changes["tanda bahaya"] == ("Perdarahan", "Perdarahan, Kejang")
     assert changes["waktu sampai/diterima"] == ("–", "2 Maret 2026 09.30 WIB")
+
+
+# --- Corrections: what a later edit must keep consistent --------------------------------------------------
+
+
+def _dengan_bayi(cast, ibu, hari, **bayi):
+    return services.persalinan_create(
+        ibu=ibu, dicatat_oleh=cast.bidan_a, tanggal=hari, tempat="puskesmas", penolong="bidan",
+        bidan=cast.profil_bidan_a, bayi=[_bayi(**bayi)],
+    )
+
+
+def test_clearing_the_visit_dates_clears_the_kn_flags(cast, ibu):
+    lahir = timezone.localdate() - dt.timedelta(days=20)
+    p = _dengan_bayi(cast, ibu, lahir, kn1=lahir, kn2=lahir + dt.timedelta(days=3), kn3=lahir + dt.timedelta(days=9))
+    bayi = p.bayi.get()
+    assert (bayi.kn1_diterima, bayi.kn_lengkap) == (True, True)
+    services.bayi_update(bayi=bayi, kn2=None, kn3=None)
+    bayi.refresh_from_db()
+    assert (bayi.kn1_diterima, bayi.kn_lengkap) == (True, False)
+
+
+def test_a_live_birth_with_visits_can_be_corrected_to_a_stillbirth(cast, ibu):
+    lahir = timezone.localdate() - dt.timedelta(days=20)
+    p = _dengan_bayi(cast, ibu, lahir, kn1=lahir, kn2=lahir + dt.timedelta(days=3), kn3=lahir + dt.timedelta(days=9))
+    bayi = p.bayi.get()
+    services.persalinan_update(persalinan=p, bayi=[{"id": bayi.pk, "status_lahir": "lahir_mati", "kn1": None,
+                                                    "kn2": None, "kn3": None, "imd": False}])
+    bayi.refresh_from_db()
+    assert (bayi.status_lahir, bayi.kn_lengkap, bayi.kn1_diterima) == ("lahir_mati", False, False)
+
+
+def test_a_new_delivery_date_is_checked_against_babies_not_resent(cast, ibu):
+    lahir = timezone.localdate() - dt.timedelta(days=20)
+    p = _dengan_bayi(cast, ibu, lahir, tanggal_meninggal=lahir + dt.timedelta(days=2), sebab_kematian="sepsis")
+    with pytest.raises(services.PersalinanTidakValid) as exc:
+        services.persalinan_update(persalinan=p, tanggal=lahir + dt.timedelta(days=5))
+    assert "Bayi ke-1" in " ".join(exc.value.persalinan["tanggal"])
+    p.refresh_from_db()
+    assert p.tanggal == lahir
+    services.persalinan_update(persalinan=p, tanggal=lahir + dt.timedelta(days=1))
+    assert p.bayi.get().umur_meninggal_hari == 1
+
+
+def test_records_of_a_mother_who_moved_stay_editable(cast, ibu, dukun_set):
+    r = RujukanFactory(ibu=ibu, dukun=dukun_set.a1, bidan=cast.profil_bidan_a)
+    p = _dengan_bayi(cast, ibu, timezone.localdate() - dt.timedelta(days=3))
+    services.ibu_update(ibu=ibu, kelurahan=cast.w.b1, dukun=None)
+    services.rujukan_ubah_status(rujukan=r, status=StatusRujukan.DITERIMA, waktu=r.waktu_rujuk + dt.timedelta(hours=1))
+    services.persalinan_update(persalinan=p, catatan="kunjungan rumah")
+    p.refresh_from_db()
+    assert (p.kelurahan_id, p.catatan) == (cast.w.a1.pk, "kunjungan rumah")
+
+
+def test_complete_visits_are_impossible_for_a_baby_who_died_before_day_8(cast, ibu):
+    from kia.models import Bayi
+
+    lahir = timezone.localdate() - dt.timedelta(days=20)
+    p = _dengan_bayi(cast, ibu, lahir)
+    bayi = Bayi(persalinan=p, urutan=2, status_lahir="lahir_hidup", kn_lengkap=True, kn1_diterima=True,
+                tanggal_meninggal=lahir + dt.timedelta(days=4), sebab_kematian="sepsis")
+    with pytest.raises(ValidationError) as exc:
+        bayi.full_clean(exclude=["kelurahan", "puskesmas"])
+    assert "kn3" in exc.value.message_dict
+
+
+def test_a_baby_under_case_review_cannot_be_deleted(cast, ibu):
+    lahir = timezone.localdate() - dt.timedelta(days=10)
+    p = services.persalinan_create(
+        ibu=ibu, dicatat_oleh=cast.bidan_a, tanggal=lahir, tempat="puskesmas", penolong="bidan",
+        bidan=cast.profil_bidan_a, bayi=[_bayi(), _bayi(tanggal_meninggal=lahir, sebab_kematian="asfiksia")],
+    )
+    meninggal = p.bayi.get(urutan=2)
+    with pytest.raises(services.PersalinanTidakValid):
+        services.persalinan_update(persalinan=p, hapus_bayi=[meninggal.pk])
+    assert p.bayi.count() == 2 and KajianKasus.objects.filter(bayi=meninggal).exists()
+
+
+def test_a_delivery_later_today_is_in_the_future(cast, ibu):
+    nanti = timezone.localtime() + dt.timedelta(hours=1)
+    if nanti.date() != timezone.localdate():
+        pytest.skip("an hour from now is tomorrow")
+    with pytest.raises(services.PersalinanTidakValid) as exc:
+        services.persalinan_create(
+            ibu=ibu, dicatat_oleh=cast.bidan_a, tanggal=nanti.date(), jam=nanti.time(), tempat="puskesmas",
+            penolong="bidan", bidan=cast.profil_bidan_a, bayi=[_bayi()],
+        )
+    assert "jam" in exc.value.persalinan
+
+
+def test_a_mans_nik_is_refused_for_a_mother():
+    from kia.models import validate_nik
+
+    with pytest.raises(ValidationError) as exc:
+        validate_nik("1571011705960001")  # day 17: a man's NIK
+    assert exc.value.code == "nik_laki"
+    validate_nik("1571015705960001")  # day 57 = 17 + 40: a woman's

@@ -662,3 +662,13 @@ def test_nik_is_hidden_from_error_reports(client, cast, ibu_set, url):
     post = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert post["nik"] == SafeExceptionReporterFilter.cleansed_substitute
     assert post["nama"] == "Sari Wulandari"
+
+
+@pytest.mark.parametrize("query", [
+    {"q": "1571 0157 0596 0001"}, {"q": "1571.01.57"}, {"q": ["Rina", "1571015705960001"]},
+])
+def test_a_nik_typed_with_separators_or_twice_is_sent_away(client, cast, ibu_set, query):
+    client.force_login(cast.bikor_a)
+    response = client.get(reverse("kia:ibu_list"), query)
+    assert response.status_code == 302
+    assert "1571" not in response["Location"]

@@ -680,3 +680,37 @@ def test_bayi_update_with_a_visit_outside_its_window_is_refused(client, cast, ka
     assert "kn1" in response.context["form"].errors
     assert (p.tanggal + dt.timedelta(days=5)).isoformat() in response.content.decode()
     assert _snapshot() == before
+
+
+# --- Odd input answers 400 or a filter message, never 500 ------------------------------------------------
+
+
+@pytest.mark.parametrize("bulan", ["0000-01", "9999-12", "2026-13"])
+def test_list_month_out_of_range_is_a_message_not_an_error(client, cast, kasus, bulan):
+    client.force_login(cast.bikor_a)
+    response = client.get(reverse("kia:persalinan_list"), {"bulan": bulan})
+    assert response.status_code == 200
+    assert "Tulis bulan sebagai TTTT-BB" in response.content.decode()
+
+
+def test_a_twin_added_from_a_stale_page_takes_the_next_free_number(client, cast, kasus):
+    p = kasus["a1"]
+    stale = _edit_post(p, bayi=[{"id": str(p.bayi.get().pk), "jenis_kelamin": "p", "berat_lahir_gram": "3100"},
+                                {"jenis_kelamin": "l", "berat_lahir_gram": "2900"}])
+    BayiFactory(persalinan=p, urutan=2)  # someone else added a twin meanwhile
+    client.force_login(cast.bikor_a)
+    response = client.post(reverse("kia:persalinan_update", args=[p.pk]), stale)
+    assert response.status_code == 302
+    assert sorted(p.bayi.values_list("urutan", flat=True)) == [1, 2, 3]
+
+
+def test_an_absurd_baby_id_to_delete_deletes_nothing(client, cast, kasus):
+    p = kasus["a1"]
+    lain = kasus["a2"].bayi.get()
+    data = _edit_post(p, bayi=[{"id": str(p.bayi.get().pk), "jenis_kelamin": "p", "berat_lahir_gram": "3100"},
+                               {"id": "99999999999999999999999", "DELETE": "on"}, {"id": str(lain.pk), "DELETE": "on"}])
+    data["bayi-INITIAL_FORMS"] = "1"
+    client.force_login(cast.bikor_a)
+    response = client.post(reverse("kia:persalinan_update", args=[p.pk]), data)
+    assert response.status_code in (302, 400)
+    assert p.bayi.count() == 1 and Bayi.objects.filter(pk=lain.pk).exists()  # another delivery's baby stays

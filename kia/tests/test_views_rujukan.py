@@ -526,3 +526,38 @@ def test_no_referral_page_links_a_nik(client, cast, rujukan_set, ibu_set):
         response = client.get(url)
         assert response.status_code == 200
         _assert_no_nik_in_urls_or_headers(response)
+
+
+# --- Odd input answers 400 or a filter message, never 500 ------------------------------------------------
+
+
+@pytest.mark.parametrize("bulan", ["0000-01", "9999-12"])
+def test_list_month_out_of_range_is_a_message_not_an_error(client, cast, bulan):
+    client.force_login(cast.bikor_a)
+    response = client.get(reverse("kia:rujukan_list"), {"bulan": bulan})
+    assert response.status_code == 200
+    assert "Tulis bulan sebagai TTTT-BB" in response.content.decode()
+
+
+def test_the_open_filter_lists_referred_and_arrived(client, cast, dukun_set):
+    from kia.tests.factories import IbuFactory, RujukanFactory
+
+    ibu = IbuFactory(kelurahan=cast.w.a1)
+    terbuka = RujukanFactory(ibu=ibu, dukun=dukun_set.a1)
+    selesai = RujukanFactory(ibu=ibu, dukun=dukun_set.a1, status="tidak_sampai", waktu_batal=timezone.now())
+    client.force_login(cast.bikor_a)
+    response = client.get(reverse("kia:rujukan_list"), {"status": "belum_selesai"})
+    ids = {r.pk for r in response.context["page_obj"]}
+    assert terbuka.pk in ids and selesai.pk not in ids
+
+
+@pytest.mark.parametrize("status", ["%d", "%(x)s", "bukan_status"])
+def test_a_nonsense_status_step_is_400(client, cast, dukun_set, status):
+    from kia.tests.factories import IbuFactory, RujukanFactory
+
+    r = RujukanFactory(ibu=IbuFactory(kelurahan=cast.w.a1), dukun=dukun_set.a1)
+    client.force_login(cast.bikor_a)
+    response = client.post(reverse("kia:rujukan_status", args=[r.pk]), {"status": status})
+    assert response.status_code == 400
+    r.refresh_from_db()
+    assert r.status == "dirujuk"

@@ -354,3 +354,15 @@ def test_query_count_does_not_grow_with_kelurahan(client, cast, sasaran_a, djang
         response = client.get(_url(cast.w.puskesmas_a))
 
     assert len(response.context["baris"]) == n + 2
+
+
+def test_a_form_of_another_length_is_told_to_reload_not_500(client, cast):
+    data = _formset_data(cast, {cast.w.a1.kode: ("10", "10", "10")})
+    data["sasaran-TOTAL_FORMS"] = "1"
+    del data["sasaran-1-kelurahan"]
+    before = _snapshot()
+    client.force_login(cast.dinkes_a)
+    response = client.post(reverse("kia:sasaran") + f"?puskesmas={cast.w.puskesmas_a.pk}&tahun={TAHUN}", data)
+    assert response.status_code == 400
+    assert "muat ulang" in response.content.decode()
+    assert _snapshot() == before
