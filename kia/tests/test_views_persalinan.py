@@ -714,3 +714,13 @@ def test_an_absurd_baby_id_to_delete_deletes_nothing(client, cast, kasus):
     response = client.post(reverse("kia:persalinan_update", args=[p.pk]), data)
     assert response.status_code in (302, 400)
     assert p.bayi.count() == 1 and Bayi.objects.filter(pk=lain.pk).exists()  # another delivery's baby stays
+
+
+def test_a_form_wide_error_is_shown_once(client, cast, kasus):
+    p = kasus["a1"]
+    data = _edit_post(p, bayi=[{"id": str(p.bayi.get().pk), "jenis_kelamin": "p", "berat_lahir_gram": "3100",
+                                "DELETE": "on"}])
+    client.force_login(cast.bikor_a)
+    response = client.post(reverse("kia:persalinan_update", args=[p.pk]), data)
+    assert response.status_code == 400
+    assert response.content.decode().count("Catat sedikitnya satu bayi.") == 1
