@@ -6,6 +6,7 @@ functions is what lets that lock live in one place.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,11 +47,26 @@ TURUNAN = ["kelurahan", "puskesmas"]
 KN_TANGGAL = {"kn1", "kn2", "kn3"}
 
 
+def _puskesmas(obj):
+    if isinstance(obj, Ibu):
+        return obj.kelurahan.puskesmas if obj.kelurahan_id else None
+    if obj.puskesmas_id:
+        return obj.puskesmas
+    sumber = obj.persalinan if isinstance(obj, Bayi) else obj
+    return sumber.ibu.puskesmas if sumber.ibu_id else None
+
+
 def _periksa(obj, exclude: list[str], *, validate_unique: bool = True) -> None:
-    """full_clean without the database's check constraints: every one of them is mirrored in the
-    model's clean() with an Indonesian message, and validating them again costs a query each (a
-    delivery with two babies would pay a dozen). The database still enforces them."""
-    obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+    """full_clean in the zone of the record's Puskesmas, without the database's check constraints.
+
+    The zone: "not in the future" means the Puskesmas' today, also when an administrator or a command
+    (in the server's zone) writes for a Puskesmas in WITA or WIT. The constraints: every one of them is
+    mirrored in the model's clean() with an Indonesian message, and validating them again costs a
+    query each (a delivery with two babies would pay a dozen). The database still enforces them.
+    """
+    puskesmas = _puskesmas(obj)
+    with timezone.override(puskesmas.zona) if puskesmas is not None else contextlib.nullcontext():
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
 
 
 def _apply(obj, fields: Mapping) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -141,6 +144,11 @@ class Puskesmas(models.Model):
         if not self.zona_waktu:
             self.zona_waktu = zona_waktu_provinsi(self.kabupaten_id[:2])
         super().save(*args, **kwargs)
+
+    @property
+    def zona(self) -> zoneinfo.ZoneInfo:
+        """The Puskesmas' own time zone: where "today" and a typed time are meant."""
+        return zoneinfo.ZoneInfo(self.zona_waktu or settings.TIME_ZONE)
 
 
 class JenisFasilitas(models.TextChoices):

@@ -226,3 +226,26 @@ def test_a_mans_nik_is_refused_for_a_mother():
         validate_nik("1571011705960001")  # day 17: a man's NIK
     assert exc.value.code == "nik_laki"
     validate_nik("1571015705960001")  # day 57 = 17 + 40: a woman's
+
+
+def test_today_is_the_puskesmas_own_day(cast, ibu, monkeypatch):
+    """22.30 WIB on 1 March is 00.30 on 2 March in WIT: a WIT Puskesmas records a delivery of 2 March, whoever
+    types it."""
+    from django.utils import timezone as tz
+
+    w = cast.w
+    w.puskesmas_a.zona_waktu = "Asia/Jayapura"
+    w.puskesmas_a.save()
+    ibu.refresh_from_db()
+    monkeypatch.setattr(tz, "now", lambda: dt.datetime(2026, 3, 1, 15, 30, tzinfo=dt.UTC))
+    with tz.override("Asia/Jakarta"):  # the administrator's (server's) zone
+        p = services.persalinan_create(
+            ibu=ibu, dicatat_oleh=cast.admin, tanggal=dt.date(2026, 3, 1) + dt.timedelta(days=1), tempat="puskesmas",
+            penolong="bidan", bidan=cast.profil_bidan_a, bayi=[_bayi()],
+        )
+        assert p.tanggal == dt.date(2026, 3, 2)
+        with pytest.raises(services.PersalinanTidakValid):
+            services.persalinan_create(
+                ibu=ibu, dicatat_oleh=cast.admin, tanggal=dt.date(2026, 3, 3), tempat="puskesmas",
+                penolong="bidan", bidan=cast.profil_bidan_a, bayi=[_bayi()],
+            )
