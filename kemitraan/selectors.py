@@ -28,7 +28,6 @@ import math
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -37,7 +36,7 @@ from puskesmas.models import Puskesmas
 
 
 def zona_puskesmas(puskesmas: Puskesmas) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(puskesmas.zona_waktu or settings.TIME_ZONE)
+    return puskesmas.zona
 
 
 def hari_ini_puskesmas(puskesmas: Puskesmas) -> dt.date:

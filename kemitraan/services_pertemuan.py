@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -60,7 +59,7 @@ EKSTENSI_DIIZINKAN = {"jpg": TIPE_JPEG, "jpeg": TIPE_JPEG, "png": TIPE_PNG, "pdf
 
 
 def zona_puskesmas(puskesmas: Puskesmas) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(puskesmas.zona_waktu or settings.TIME_ZONE)
+    return puskesmas.zona
 
 
 def tindak_lanjut_terlambat(puskesmas: Puskesmas, *, today: dt.date | None = None) -> QuerySet[TindakLanjut]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,7 +59,7 @@ def lama_teks(durasi: dt.timedelta | None) -> str:
 def zona_puskesmas(puskesmas: Puskesmas | None):
     """Enter and show times in the zone of the mother's Puskesmas (the user's own zone is its default)."""
     if puskesmas is not None and puskesmas.zona_waktu:
-        return timezone.override(zoneinfo.ZoneInfo(puskesmas.zona_waktu))
+        return timezone.override(puskesmas.zona)
     return contextlib.nullcontext()
 
 
