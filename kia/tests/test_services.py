@@ -207,16 +207,21 @@ def test_a_baby_under_case_review_cannot_be_deleted(cast, ibu):
     assert p.bayi.count() == 2 and KajianKasus.objects.filter(bayi=meninggal).exists()
 
 
-def test_a_delivery_later_today_is_in_the_future(cast, ibu):
-    nanti = timezone.localtime() + dt.timedelta(hours=1)
-    if nanti.date() != timezone.localdate():
-        pytest.skip("an hour from now is tomorrow")
+def test_a_delivery_later_today_is_in_the_future(cast, ibu, monkeypatch):
+    from django.utils import timezone as tz
+
+    monkeypatch.setattr(tz, "now", lambda: dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC))  # 10.00 WIB
     with pytest.raises(services.PersalinanTidakValid) as exc:
         services.persalinan_create(
-            ibu=ibu, dicatat_oleh=cast.bidan_a, tanggal=nanti.date(), jam=nanti.time(), tempat="puskesmas",
+            ibu=ibu, dicatat_oleh=cast.bidan_a, tanggal=dt.date(2026, 3, 1), jam=dt.time(11, 0), tempat="puskesmas",
             penolong="bidan", bidan=cast.profil_bidan_a, bayi=[_bayi()],
         )
     assert "jam" in exc.value.persalinan
+    p = services.persalinan_create(
+        ibu=ibu, dicatat_oleh=cast.bidan_a, tanggal=dt.date(2026, 3, 1), jam=dt.time(9, 30), tempat="puskesmas",
+        penolong="bidan", bidan=cast.profil_bidan_a, bayi=[_bayi()],
+    )
+    assert p.jam == dt.time(9, 30)
 
 
 def test_a_mans_nik_is_refused_for_a_mother():
