@@ -190,9 +190,7 @@ class KemitraanFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user).order_by("nama")
-        self.filters["kelurahan"].queryset = Kelurahan.objects.filter(
-            pk__in=access.kelurahan_ids(user), puskesmas__isnull=False
-        ).order_by("nama")
+        self.filters["kelurahan"].queryset = access.kelurahan_pilihan(user)
         self.filters["bidan"].queryset = access.filter_bidan(Bidan.objects.all(), user).order_by("nama")
 
 

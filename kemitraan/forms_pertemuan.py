@@ -39,13 +39,22 @@ class GalatLayananMixin:
 
     PETA_GALAT: dict[str, str] = {}
 
-    def tempel_galat(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
+    def tempel_galat(self, exc: ValidationError | dict) -> None:
+        """`exc`: a service's ValidationError, or a dict of field errors (one part of a larger error)."""
+        if isinstance(exc, ValidationError) and not hasattr(exc, "error_dict"):
             self.add_error(None, exc)
             return
-        for name, errors in exc.error_dict.items():
+        for name, errors in (exc.error_dict if isinstance(exc, ValidationError) else exc).items():
             name = self.PETA_GALAT.get(name, name)
             self.add_error(name if name in self.fields else None, errors)
+
+    def panggil_layanan(self, fungsi, **kwargs):
+        """Call a service; a rule it enforces lands on this form and nothing is saved (None)."""
+        try:
+            return fungsi(**kwargs)
+        except ValidationError as exc:
+            self.tempel_galat(exc)
+            return None
 
 
 # --- Meetings ---------------------------------------------------------------------------------

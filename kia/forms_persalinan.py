@@ -11,7 +11,6 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -20,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from dukun.models import Dukun
+from kemitraan.forms_pertemuan import GalatLayananMixin as _GalatLayanan
 from kia.models import (
     Bayi,
     Ibu,
@@ -41,17 +41,8 @@ JAM = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAKS_BAYI = 5  # quintuplets; a register never holds more
 
 
-class GalatLayananMixin:
+class GalatLayananMixin(_GalatLayanan):
     """Errors of the service land on their field when the form shows it, else on top of the form."""
-
-    def tempel_galat(self, errors) -> None:
-        if isinstance(errors, ValidationError):
-            if not hasattr(errors, "error_dict"):
-                self.add_error(None, errors)
-                return
-            errors = errors.message_dict
-        for name, messages in errors.items():
-            self.add_error(name if name in self.fields else None, messages)
 
     def _post_clean(self):
         # The model's rules run in the service (full_clean); see tempel_galat.
@@ -318,14 +309,7 @@ BULAN = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", _("Tulis bulan sebagai
 YA_SEMUA = [("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]
 
 
-class _KelurahanFilterMixin:
-    def _batasi_kelurahan(self, user) -> None:
-        self.filters["kelurahan"].queryset = Kelurahan.objects.filter(
-            pk__in=access.kelurahan_ids(user), puskesmas__isnull=False
-        ).order_by("nama")
-
-
-class PersalinanFilter(_KelurahanFilterMixin, django_filters.FilterSet):
+class PersalinanFilter(django_filters.FilterSet):
     bulan = django_filters.CharFilter(
         method="saring_bulan", label=_("Bulan"), validators=[BULAN],
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-05"}),
@@ -354,7 +338,7 @@ class PersalinanFilter(_KelurahanFilterMixin, django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self._batasi_kelurahan(user)
+        self.filters["kelurahan"].queryset = access.kelurahan_pilihan(user)
 
     def saring_bulan(self, queryset, name, value):
         if not value:
@@ -376,7 +360,7 @@ class PersalinanFilter(_KelurahanFilterMixin, django_filters.FilterSet):
         return queryset.filter(kematian) if value else queryset.exclude(kematian)
 
 
-class KajianFilter(_KelurahanFilterMixin, django_filters.FilterSet):
+class KajianFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=StatusKajian.choices, label=_("Status"), empty_label=_("Semua"))
     jenis = django_filters.ChoiceFilter(choices=JenisKajian.choices, label=_("Jenis"), empty_label=_("Semua jenis"))
     kelurahan = django_filters.ModelChoiceFilter(
@@ -389,5 +373,5 @@ class KajianFilter(_KelurahanFilterMixin, django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self._batasi_kelurahan(user)
+        self.filters["kelurahan"].queryset = access.kelurahan_pilihan(user)
 

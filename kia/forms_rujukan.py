@@ -201,9 +201,7 @@ class RujukanFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["kelurahan"].queryset = Kelurahan.objects.filter(
-            pk__in=access.kelurahan_ids(user), puskesmas__isnull=False
-        ).order_by("nama")
+        self.filters["kelurahan"].queryset = access.kelurahan_pilihan(user)
         self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user)
 
     def saring_status(self, queryset, name, value):

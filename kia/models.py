@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -74,13 +74,17 @@ def _masa_depan(value) -> bool:
     return value > timezone.localdate()
 
 
-class KiaQuerySet(models.QuerySet):
-    """Records that belong to the kelurahan where the mother lives."""
+class KelurahanQuerySet(models.QuerySet):
+    """Rows that belong to one kelurahan: read within the user's kelurahan scope."""
 
     def visible_to(self, user):
         from puskesmas import access
 
         return access.filter_by_kelurahan(self, user)
+
+
+class KiaQuerySet(KelurahanQuerySet):
+    """Records that belong to the kelurahan where the mother lived: written by her bidan and the bikor."""
 
     def writable_by(self, user):
         from puskesmas import access
@@ -117,8 +121,23 @@ class KiaRecord(Pencatatan):
 
     objects = KiaQuerySet.as_manager()
 
+    # The checklists kept as JSON lists, with their choices: one source for validation, labels and the history.
+    PILIHAN_DAFTAR: dict[str, list[tuple[str, str]]] = {}
+
     class Meta:
         abstract = True
+
+    def label_daftar(self, field: str) -> list[str]:
+        labels = dict(self.PILIHAN_DAFTAR[field])
+        return [str(labels.get(v, v)) for v in getattr(self, field)]
+
+    def _galat_daftar(self) -> dict[str, str]:
+        return {
+            field: _("Pilihan tidak dikenal.")
+            for field, choices in self.PILIHAN_DAFTAR.items()
+            if not isinstance(getattr(self, field), list)
+            or any(not isinstance(v, str) or v not in dict(choices) for v in getattr(self, field))
+        }
 
     def _salin_wilayah(self, sumber) -> None:
         if not self.kelurahan_id:
@@ -247,11 +266,6 @@ class FaktorRisiko(models.TextChoices):
     LAINNYA = "lainnya", _("Lainnya")
 
 
-def _validate_pilihan(values, choices, field: str) -> None:
-    if not isinstance(values, list) or any(v not in choices for v in values):
-        raise ValidationError({field: _("Pilihan tidak dikenal.")})
-
-
 class Kehamilan(KiaRecord):
     ibu = models.ForeignKey(Ibu, on_delete=models.PROTECT, related_name="kehamilan", verbose_name=_("ibu"))
     tanggal_daftar = models.DateField(_("tanggal didata"), default=timezone.localdate)
@@ -275,7 +289,6 @@ class Kehamilan(KiaRecord):
     catatan = models.TextField(_("catatan"), blank=True)
     history = HistoricalRecords()
 
-    # The labels of the checklists kept as JSON lists, for the history display.
     PILIHAN_DAFTAR = {"faktor_risiko": FaktorRisiko.choices}
 
     class Meta:
@@ -301,8 +314,7 @@ class Kehamilan(KiaRecord):
         return bool(self.faktor_risiko)
 
     def get_faktor_risiko_display(self) -> list[str]:
-        labels = dict(FaktorRisiko.choices)
-        return [str(labels.get(v, v)) for v in self.faktor_risiko]
+        return self.label_daftar("faktor_risiko")
 
     def faktor_risiko_otomatis(self) -> set[str]:
         """Factors the record itself shows: the mother's age and her number of children."""
@@ -317,10 +329,7 @@ class Kehamilan(KiaRecord):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         today = timezone.localdate()
-        try:
-            _validate_pilihan(self.faktor_risiko, FaktorRisiko.values, "faktor_risiko")
-        except ValidationError as e:
-            errors.update(e.message_dict)
+        errors.update(self._galat_daftar())
         if self.hpht and self.tanggal_daftar:
             if self.hpht > self.tanggal_daftar:
                 errors["hpht"] = _("HPHT tidak boleh sesudah tanggal didata.")
@@ -498,15 +507,10 @@ class Rujukan(KiaRecord):
         return None
 
     def get_tanda_bahaya_display(self) -> list[str]:
-        labels = dict(TandaBahaya.choices)
-        return [str(labels.get(v, v)) for v in self.tanda_bahaya]
+        return self.label_daftar("tanda_bahaya")
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        try:
-            _validate_pilihan(self.tanda_bahaya, TandaBahaya.values, "tanda_bahaya")
-        except ValidationError as e:
-            errors.update(e.message_dict)
+        errors: dict[str, str] = self._galat_daftar()
         if TandaBahaya.LAINNYA in (self.tanda_bahaya or []) and not self.tanda_bahaya_lainnya.strip():
             errors["tanda_bahaya_lainnya"] = _("Sebutkan tanda bahaya lainnya.")
         if self.jenis == JenisRujukan.DUKUN_KE_BIDAN and not self.dukun_id:
@@ -737,20 +741,13 @@ class Persalinan(KiaRecord):
         return all((self.kf1, self.kf2, self.kf3, self.kf4))
 
     def get_peran_dukun_display(self) -> list[str]:
-        labels = dict(PeranDukun.choices)
-        return [str(labels.get(v, v)) for v in self.peran_dukun]
+        return self.label_daftar("peran_dukun")
 
     def get_komplikasi_display(self) -> list[str]:
-        labels = dict(Komplikasi.choices)
-        return [str(labels.get(v, v)) for v in self.komplikasi]
+        return self.label_daftar("komplikasi")
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        for field, choices in (("peran_dukun", PeranDukun.values), ("komplikasi", Komplikasi.values)):
-            try:
-                _validate_pilihan(getattr(self, field), choices, field)
-            except ValidationError as e:
-                errors.update(e.message_dict)
+        errors: dict[str, str] = self._galat_daftar()
         if Komplikasi.LAINNYA in (self.komplikasi or []) and not self.komplikasi_lainnya.strip():
             errors["komplikasi_lainnya"] = _("Sebutkan komplikasi lainnya.")
         if self.tanggal and _masa_depan(self.tanggal):
@@ -1014,12 +1011,7 @@ class StatusKajian(models.TextChoices):
     DITUTUP = "ditutup", _("Ditutup")
 
 
-class KajianKasusQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from puskesmas import access
-
-        return access.filter_by_kelurahan(self, user)
-
+class KajianKasusQuerySet(KelurahanQuerySet):
     def writable_by(self, user):
         from puskesmas import access
 
@@ -1087,20 +1079,13 @@ class KajianKasus(models.Model):
 # --- Yearly targets ------------------------------------------------------------------------------
 
 
-class SasaranQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from puskesmas import access
-
-        return access.filter_by_kelurahan(self, user)
-
+class SasaranQuerySet(KelurahanQuerySet):
     def writable_by(self, user):
         from puskesmas import access
 
         return self.filter(kelurahan__in=access.sasaran_writable_kelurahan_ids(user))
 
     def total(self) -> dict:
-        from django.db.models import Sum
-
         return self.aggregate(
             ibu_hamil=Sum("ibu_hamil"), ibu_bersalin=Sum("ibu_bersalin"), bayi_baru_lahir=Sum("bayi_baru_lahir")
         )

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from dukun.models import Dukun, StatusDukun
-from kia.models import Ibu, Kehamilan
+from kia.models import Ibu, KajianKasus, Kehamilan, Penolong, Persalinan, Rujukan
 from puskesmas import access
 from puskesmas.models import Bidan, Fasilitas, Kelurahan
 
@@ -126,10 +127,6 @@ class RingkasanKia:
 
 def ringkasan_kia(user) -> RingkasanKia:
     """The home page's headline counts of mothers' records in the user's scope (one query per table)."""
-    from django.utils import timezone
-
-    from kia.models import KajianKasus, Penolong, Persalinan, Rujukan
-
     today = timezone.localdate()
     persalinan = Persalinan.objects.visible_to(user).filter(tanggal__year=today.year).aggregate(
         bulan_ini=Count("id", filter=Q(tanggal__month=today.month)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -41,14 +41,6 @@ def _ibu(request, pk, *, tulis: bool = False) -> Ibu:
         _ibu_terlihat(user), pk, writable=Ibu.objects.writable_by(user) if tulis else None
     )
 
-
-def _simpan(form, fungsi, **kwargs):
-    """Call a service; a rule it enforces lands on the form, and nothing is saved."""
-    try:
-        return fungsi(**kwargs)
-    except ValidationError as exc:
-        form.tempel_galat(exc)
-        return None
 
 
 # --- List ---------------------------------------------------------------------------------------
@@ -127,7 +119,7 @@ def ibu_create_view(request):
         raise PermissionDenied
     form = IbuForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.periksa_duplikat():
-        ibu = _simpan(form, ibu_create, dicatat_oleh=request.user, **form.data_layanan())
+        ibu = form.panggil_layanan(ibu_create, dicatat_oleh=request.user, **form.data_layanan())
         if ibu is not None:
             messages.success(request, _("Ibu %(nama)s dicatat.") % {"nama": ibu.nama})
             return redirect("kia:ibu_detail", pk=ibu.pk)
@@ -140,7 +132,7 @@ def ibu_update_view(request, pk):
     ibu = _ibu(request, pk, tulis=True)
     form = IbuForm(request.POST if request.method == "POST" else None, instance=ibu, user=request.user)
     if request.method == "POST" and form.is_valid() and form.periksa_duplikat():
-        if _simpan(form, ibu_update, ibu=ibu, **form.data_layanan()) is not None:
+        if form.panggil_layanan(ibu_update, ibu=ibu, **form.data_layanan()) is not None:
             messages.success(request, _("Perubahan data %(nama)s disimpan.") % {"nama": ibu.nama})
             return redirect("kia:ibu_detail", pk=ibu.pk)
         ibu.refresh_from_db()  # the service changed the object before its rules refused
@@ -164,7 +156,7 @@ def kehamilan_create_view(request, pk):
     form = KehamilanForm(request.POST if request.method == "POST" else None, user=request.user, ibu=ibu)
     if request.method == "POST" and form.is_valid():
         data = form.data_layanan()
-        kehamilan = _simpan(form, kehamilan_create, ibu=ibu, dicatat_oleh=request.user, **data)
+        kehamilan = form.panggil_layanan(kehamilan_create, ibu=ibu, dicatat_oleh=request.user, **data)
         if kehamilan is not None:
             messages.success(request, _("Kehamilan %(ibu)s dicatat.") % {"ibu": ibu.nama})
             _pesan_hpl(request, kehamilan, bool(data.get("hpl")))
@@ -183,7 +175,7 @@ def kehamilan_update_view(request, pk):
     form = KehamilanForm(request.POST if request.method == "POST" else None, instance=kehamilan, user=user, ibu=ibu)
     if request.method == "POST" and form.is_valid():
         data = form.data_layanan()
-        if _simpan(form, kehamilan_update, kehamilan=kehamilan, **data) is not None:
+        if form.panggil_layanan(kehamilan_update, kehamilan=kehamilan, **data) is not None:
             messages.success(request, _("Perubahan data kehamilan disimpan."))
             _pesan_hpl(request, kehamilan, bool(data.get("hpl")))
             return redirect("kia:ibu_detail", pk=ibu.pk)

@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -76,13 +75,6 @@ def _rujukan(request, pk, *, tulis: bool = False) -> Rujukan:
         _rujukan_terlihat(user), pk, writable=Rujukan.objects.writable_by(user) if tulis else None
     )
 
-
-def _simpan(form, fungsi, **kwargs):
-    try:
-        return fungsi(**kwargs)
-    except ValidationError as exc:
-        form.tempel_galat(exc)
-        return None
 
 
 # --- List ---------------------------------------------------------------------------------------
@@ -161,7 +153,7 @@ def rujukan_status(request, pk):
         if langkah not in StatusRujukan.values:
             langkah = ""  # the form answers "choose a step" (it also names the form's ids: never raw input)
         form = StatusRujukanForm(request.POST, pilihan=rujukan.langkah_berikut(), langkah=langkah)
-        if form.is_valid() and _simpan(form, rujukan_ubah_status, rujukan=rujukan, **form.data_layanan()):
+        if form.is_valid() and form.panggil_layanan(rujukan_ubah_status, rujukan=rujukan, **form.data_layanan()):
             messages.success(request, _("Status rujukan %(ibu)s: %(status)s.") % {
                 "ibu": rujukan.ibu.nama, "status": StatusRujukan(langkah).label})
             return redirect("kia:rujukan_detail", pk=rujukan.pk)
@@ -187,7 +179,7 @@ def rujukan_create_view(request, ibu):
     with zona_puskesmas(ibu.puskesmas):
         form = RujukanForm(request.POST if request.method == "POST" else None, user=user, ibu=ibu)
         if request.method == "POST" and form.is_valid():
-            rujukan = _simpan(form, rujukan_create, ibu=ibu, dicatat_oleh=user, **form.cleaned_data)
+            rujukan = form.panggil_layanan(rujukan_create, ibu=ibu, dicatat_oleh=user, **form.cleaned_data)
             if rujukan is not None:
                 messages.success(request, _("Rujukan %(ibu)s dicatat.") % {"ibu": ibu.nama})
                 return redirect("kia:rujukan_detail", pk=rujukan.pk)
@@ -201,7 +193,7 @@ def rujukan_update_view(request, pk):
         form = RujukanForm(request.POST if request.method == "POST" else None, instance=rujukan,
                            user=request.user, ibu=rujukan.ibu)
         if request.method == "POST" and form.is_valid():
-            if _simpan(form, rujukan_update, rujukan=rujukan, **form.cleaned_data) is not None:
+            if form.panggil_layanan(rujukan_update, rujukan=rujukan, **form.cleaned_data) is not None:
                 messages.success(request, _("Perubahan data rujukan disimpan."))
                 return redirect("kia:rujukan_detail", pk=rujukan.pk)
             rujukan.refresh_from_db()

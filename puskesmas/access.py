@@ -73,6 +73,11 @@ def kelurahan_ids(user) -> QuerySet:
     return qs.none().values("pk")
 
 
+def kelurahan_pilihan(user) -> QuerySet[Kelurahan]:
+    """The kelurahan a filter or form may offer: those the user reads that lie in a wilayah kerja, by name."""
+    return Kelurahan.objects.filter(pk__in=kelurahan_ids(user), puskesmas__isnull=False).order_by("nama")
+
+
 def dukun_writable_kelurahan_ids(user) -> QuerySet:
     """Kelurahan in which the user may list and edit dukun."""
     qs = Kelurahan.objects.filter(puskesmas__isnull=False)
