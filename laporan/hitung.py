@@ -88,9 +88,10 @@ class Median(Aggregate):
     allow_distinct = False
 
     def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)", **extra
-        )
+        # Set on a copy, not passed as template=: Aggregate.as_sql passes its own template with FILTER.
+        clone = self.copy()
+        clone.template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return super(Median, clone).as_sql(compiler, connection, **extra)
 
 
 class MedianSqlite:
