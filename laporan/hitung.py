@@ -14,11 +14,13 @@ month already reported keeps the figures it had.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     Count,
@@ -149,10 +151,15 @@ class Cakupan:
             return Q(**{f"{pkm}__kabupaten": self.kode})
         return Q(**{f"{pkm}__kabupaten__provinsi": self.kode})
 
+    def zona(self) -> zoneinfo.ZoneInfo:
+        """The zone whose calendar days the figures count in: the scope's own Puskesmas' (one query)."""
+        zona = self.puskesmas_qs().order_by("pk").values_list("zona_waktu", flat=True).first()
+        return zoneinfo.ZoneInfo(zona or settings.TIME_ZONE)
+
     def puskesmas_qs(self) -> QuerySet[Puskesmas]:
         qs = Puskesmas.objects.all()
         if self.tingkat == "kelurahan":
-            return qs.filter(kelurahan=self.kode)
+            return qs.filter(wilayah_kerja=self.kode)
         if self.tingkat == "puskesmas":
             return qs.filter(pk=int(self.kode))
         if self.tingkat == "kabupaten":
@@ -187,7 +194,7 @@ def _dukun_ukuran(p: Periode) -> dict:
     dikenal = Exists(Dukun.dikenal_oleh.through.objects.filter(dukun=OuterRef("pk")))
     bermitra = Exists(
         Kemitraan.objects.filter(dukun=OuterRef("pk"), tanggal_mulai__lte=b).filter(
-            Q(status=StatusKemitraan.AKTIF, tanggal_berakhir__isnull=True) | Q(tanggal_berakhir__gt=b)
+            Q(status=StatusKemitraan.AKTIF, tanggal_berakhir__isnull=True) | Q(tanggal_berakhir__gte=b)
         )
     )
     terlatih = Exists(
@@ -286,7 +293,8 @@ def _tindak_lanjut_ukuran(p: Periode) -> dict:
     # Overdue as it stood at the end of the period (or today, for a period not over yet).
     acuan = min(p.selesai + dt.timedelta(days=1), timezone.localdate())
     terlambat = Q(tenggat__lt=acuan) & (
-        Q(status=StatusTindakLanjut.TERBUKA) | Q(status=StatusTindakLanjut.SELESAI, tanggal_ditutup__gte=acuan)
+        Q(status=StatusTindakLanjut.TERBUKA)
+        | Q(status__in=[StatusTindakLanjut.SELESAI, StatusTindakLanjut.BATAL], tanggal_ditutup__gte=acuan)
     )
     return {
         "tl_jatuh_tempo": Count("id", filter=jatuh_tempo_q),
@@ -400,8 +408,8 @@ def _sasaran_selesaikan(row: dict, p: Periode) -> dict:
             if value is not None:
                 ada = True
                 total += Fraction(int(value)) * p.fraksi_tahun(tahun)
-        out[nama] = (Decimal(total.numerator) / Decimal(total.denominator)).quantize(Decimal("0.01"),
-                                                                                   ROUND_HALF_UP) if ada else None
+        # Kept exact (28 digits), not rounded: a ratio over a monthly target must not inherit a rounding.
+        out[nama] = Decimal(total.numerator) / Decimal(total.denominator) if ada else None
     return out
 
 
@@ -650,8 +658,14 @@ def hitung(
     cakupan: Cakupan, periode: Periode, *, kelompok: str | None = None, pembanding: bool = True
 ) -> Hasil:
     """Every indicator of a scope and period (and the period before, for the change), optionally per
-    kelurahan or per Puskesmas. Queries: one per source for the totals, one per source for the groups,
-    plus one listing the groups — whatever the number of Puskesmas or records."""
+    kelurahan or per Puskesmas. Dates are the days of the scope's own zone, whoever looks (the month
+    lock uses the same days). Queries: one per source for the totals, one per source for the groups,
+    plus the zone and the list of groups — whatever the number of Puskesmas or records."""
+    with timezone.override(cakupan.zona()):
+        return _hitung(cakupan, periode, kelompok=kelompok, pembanding=pembanding)
+
+
+def _hitung(cakupan: Cakupan, periode: Periode, *, kelompok: str | None, pembanding: bool) -> Hasil:
     daftar = [periode, periode.sebelumnya()] if pembanding else [periode]
     tingkat_pkm = cakupan.tingkat != "kelurahan"
     total = ukuran(cakupan, daftar).get(None, _kosong(len(daftar)))
@@ -680,13 +694,23 @@ def hitung(
     return hasil
 
 
+def _nilai_tren(nama: str, values: dict, *, tersedia: bool):
+    value = values.get(nama)
+    if value is not None:
+        return value
+    if nama in TANPA_NOL or (nama in UKURAN_PUSKESMAS_SAJA and not tersedia):
+        return None  # no target, no referral to time, or not a kelurahan figure: unknown, not zero
+    return 0
+
+
 def tren(cakupan: Cakupan, bulan: Sequence[Periode], names: Iterable[str]) -> list[dict]:
     """The measures `names` for each month (one query per source involved, whatever the number of months)."""
     names = list(names)
-    per = ukuran(cakupan, bulan, names=names).get(None, _kosong(len(bulan)))
+    with timezone.override(cakupan.zona()):
+        per = ukuran(cakupan, bulan, names=names).get(None, _kosong(len(bulan)))
     out = []
     for p, values in zip(bulan, per, strict=True):
-        row = {n: (values.get(n) if values.get(n) is not None else 0) for n in names}
+        row = {n: _nilai_tren(n, values, tersedia=cakupan.tingkat != "kelurahan") for n in names}
         row["periode"] = p
         out.append(row)
     return out

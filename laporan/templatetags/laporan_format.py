@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -16,7 +16,9 @@ KOSONG = "–"
 
 
 def _angka(value, desimal: int) -> str:
-    return number_format(Decimal(value), decimal_pos=desimal, use_l10n=True, force_grouping=True)
+    # Round half up first: Django's number_format cuts the extra digits off instead of rounding them.
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-desimal), ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=desimal, use_l10n=True, force_grouping=True)
 
 
 def format_angka(value, satuan: str) -> str:
@@ -32,6 +34,8 @@ def format_angka(value, satuan: str) -> str:
     if satuan == Satuan.MENIT:
         menit = int(Decimal(value))
         if menit >= 60:
+            if menit % 60 == 0:
+                return _("%(jam)s jam") % {"jam": menit // 60}
             return _("%(jam)s jam %(menit)s menit") % {"jam": menit // 60, "menit": menit % 60}
         return _("%(menit)s menit") % {"menit": menit}
     value = Decimal(value)
