@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kemitraan",
     "kia",
     "laporan",
+    "skala",
 ]
 
 MIDDLEWARE = [
@@ -188,7 +189,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
-# Reminders a week before a planned meeting and for overdue follow-ups (run `celery -A config beat`).
+# Reminders a week before a planned meeting and for overdue follow-ups (daily 07:00), and last month's
+# report of every Puskesmas (01:00 on day 1) — run `celery -A config beat`.
+from kemitraan.tasks import BEAT_SCHEDULE as _KEMITRAAN_BEAT  # noqa: E402 (the modules import no model)
+from laporan.tasks import BEAT_SCHEDULE as _LAPORAN_BEAT  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {**_KEMITRAAN_BEAT, **_LAPORAN_BEAT}
 
 # The public address of the app, for links in reminder e-mails (e.g. https://kemitraan.dinkes.example).
 SITE_URL = os.environ.get("SITE_URL", "")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("puskesmas/", include("puskesmas.urls")),
     path("dukun/", include("dukun.urls")),
     path("laporan/", include("laporan.urls")),
+    path("dasbor/", include("laporan.urls_dasbor")),
     path("kemitraan/", include("kemitraan.urls")),
     path("kia/", include("kia.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -113,9 +113,20 @@ class DukunFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Semua")), ("true", _("Sudah dikenal")), ("false", _("Belum dikenal"))]),
     )
 
+    # Dashboard drill-down (laporan/tautan.py).
+    kabupaten = django_filters.CharFilter(field_name="kelurahan__puskesmas__kabupaten", widget=forms.HiddenInput)
+    terdaftar = django_filters.BooleanFilter(method="saring_terdaftar", widget=forms.HiddenInput)
+
     class Meta:
         model = Dukun
         fields = ["q", "puskesmas", "kelurahan", "status", "bisa_baca_tulis", "dikenal"]
+
+    def saring_terdaftar(self, queryset, name, value):
+        """Still on the registry: not moved away and not deceased."""
+        if value is None:
+            return queryset
+        keluar = Q(status__in=[StatusDukun.PINDAH, StatusDukun.MENINGGAL])
+        return queryset.exclude(keluar) if value else queryset.filter(keluar)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

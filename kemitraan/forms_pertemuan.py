@@ -147,9 +147,18 @@ class PertemuanFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "2000", "max": "2100"}),
     )
 
+    # Dashboard drill-down (laporan/tautan.py): the day it was held, in the active zone.
+    tanggal_dari = django_filters.DateFilter(
+        field_name="waktu_pelaksanaan__date", lookup_expr="gte", widget=forms.HiddenInput,
+    )
+    tanggal_sampai = django_filters.DateFilter(
+        field_name="waktu_pelaksanaan__date", lookup_expr="lte", widget=forms.HiddenInput,
+    )
+    kabupaten = django_filters.CharFilter(field_name="puskesmas__kabupaten", widget=forms.HiddenInput)
+
     class Meta:
         model = Pertemuan
-        fields = ["puskesmas", "jenis", "status", "tahun"]
+        fields = ["puskesmas", "jenis", "status", "tahun", "tanggal_dari", "tanggal_sampai"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -305,9 +314,14 @@ class TindakLanjutFilter(django_filters.FilterSet):
         method="saring_penanggung_jawab", label=_("Penanggung jawab"), empty_label=_("Semua penanggung jawab"),
     )
 
+    # Dashboard drill-down (laporan/tautan.py).
+    tenggat_dari = django_filters.DateFilter(field_name="tenggat", lookup_expr="gte", widget=forms.HiddenInput)
+    tenggat_sampai = django_filters.DateFilter(field_name="tenggat", lookup_expr="lte", widget=forms.HiddenInput)
+    kabupaten = django_filters.CharFilter(field_name="pertemuan__puskesmas__kabupaten", widget=forms.HiddenInput)
+
     class Meta:
         model = TindakLanjut
-        fields = ["puskesmas", "status", "terlambat", "penanggung_jawab"]
+        fields = ["puskesmas", "status", "terlambat", "penanggung_jawab", "tenggat_dari", "tenggat_sampai"]
 
     def __init__(self, *args, user, pemilik: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from kemitraan.models import (
     StatusKemitraan,
 )
 from kemitraan.templatetags.rupiah import format_rupiah
+from laporan.kunci import Tersimpan, pastikan_terbuka
 from puskesmas.models import Bidan, Kelurahan, Puskesmas
 
 # One district's template ends a partnership after this many written warnings (teguran tertulis).
@@ -130,6 +131,7 @@ def penghargaan_create(
         jenis=jenis, tanggal=tanggal, bentuk=bentuk, alasan=alasan, dukun=dukun, bidan=bidan, kemitraan=kemitraan,
         puskesmas=puskesmas_penerima(kemitraan=kemitraan, bidan=bidan, dukun=dukun),
     )
+    pastikan_terbuka(obj.puskesmas_id, obj.tanggal)
     obj.full_clean()
     obj.save()
     return obj
@@ -142,6 +144,8 @@ def penghargaan_update(*, penghargaan: PenghargaanSanksi, **fields) -> Pengharga
     penghargaan.puskesmas = puskesmas_penerima(
         kemitraan=penghargaan.kemitraan, bidan=penghargaan.bidan, dukun=penghargaan.dukun
     )
+    # The month lock (laporan.kunci): the new month and Puskesmas, and those of the stored record.
+    pastikan_terbuka(penghargaan.puskesmas_id, penghargaan.tanggal, tersimpan=Tersimpan.dari(penghargaan))
     penghargaan.full_clean()
     penghargaan.save()
     return penghargaan

@@ -41,6 +41,7 @@ from kemitraan.models import (
     StatusTindakLanjut,
     TindakLanjut,
 )
+from laporan.kunci import Tersimpan, pastikan_terbuka, tanggal_lokal
 from puskesmas.models import Bidan, Puskesmas, User
 
 # Largest attachment accepted (bytes): a phone photo or a scanned sheet fits comfortably.
@@ -151,6 +152,16 @@ def pertemuan_sebelumnya(pertemuan: Pertemuan) -> Pertemuan | None:
 FIELD_RENCANA = ("jenis", "waktu_rencana", "tempat", "fasilitator", "materi")
 
 
+def _pastikan_terbuka(pertemuan: Pertemuan) -> None:
+    """The month lock (laporan.kunci): a meeting, its attendance, uploads and follow-ups belong to the local
+    month it was held in (or is planned for); a moved meeting is checked in its stored month as well."""
+    zona = pertemuan.puskesmas.zona
+    pastikan_terbuka(
+        pertemuan.puskesmas_id, tanggal_lokal(pertemuan.waktu_pelaksanaan or pertemuan.waktu_rencana, zona),
+        tersimpan=Tersimpan.dari(pertemuan, tanggal=Coalesce("waktu_pelaksanaan", "waktu_rencana"), zona=zona),
+    )
+
+
 def _tolak_bila_batal(pertemuan: Pertemuan) -> None:
     if pertemuan.status == StatusPertemuan.BATAL:
         raise ValidationError(_("Pertemuan ini dibatalkan: tidak ada lagi yang dapat dicatat padanya."))
@@ -166,6 +177,7 @@ def pertemuan_create(
         puskesmas=puskesmas, jenis=jenis, waktu_rencana=waktu_rencana, tempat=tempat, fasilitator=fasilitator,
         materi=materi, dibuat_oleh=dibuat_oleh, status=StatusPertemuan.DIRENCANAKAN,
     )
+    _pastikan_terbuka(pertemuan)
     pertemuan.full_clean()
     pertemuan.save()
     return pertemuan
@@ -181,6 +193,7 @@ def pertemuan_update(*, pertemuan: Pertemuan, **fields) -> Pertemuan:
         )
     for name, value in fields.items():
         setattr(pertemuan, name, value)
+    _pastikan_terbuka(pertemuan)
     pertemuan.full_clean()
     pertemuan.save()
     return pertemuan
@@ -194,6 +207,7 @@ def pertemuan_laksanakan(*, pertemuan: Pertemuan, waktu_pelaksanaan: dt.datetime
     pertemuan.status = StatusPertemuan.TERLAKSANA
     pertemuan.waktu_pelaksanaan = waktu_pelaksanaan
     pertemuan.notulen = notulen
+    _pastikan_terbuka(pertemuan)
     pertemuan.full_clean()
     pertemuan.save()
     return pertemuan
@@ -206,6 +220,7 @@ def pertemuan_batalkan(*, pertemuan: Pertemuan, alasan: str) -> Pertemuan:
         raise ValidationError(_("Hanya pertemuan yang masih direncanakan yang dapat dibatalkan."))
     if not alasan.strip():
         raise ValidationError({"alasan": _("Tuliskan alasan pembatalan.")})
+    _pastikan_terbuka(pertemuan)
     pertemuan.status = StatusPertemuan.BATAL
     pertemuan.notulen = alasan.strip()
     pertemuan.full_clean()
@@ -231,6 +246,7 @@ def pertemuan_hapus(*, pertemuan: Pertemuan) -> None:
     recorded against the meeting is kept and unlinked through a save (so its history shows it), and the
     uploaded files are removed from storage once the deletion is committed.
     """
+    _pastikan_terbuka(pertemuan)
     for pengeluaran in pertemuan.pengeluaran.all():
         pengeluaran.pertemuan = None
         pengeluaran.save()
@@ -261,6 +277,7 @@ def _atur_hadir(model, *, pertemuan: Pertemuan, hadir: bool, **orang) -> bool:
 def kehadiran_bidan_set(*, pertemuan: Pertemuan, bidan: Bidan, hadir: bool) -> bool:
     """Tick (hadir=True) or untick a bidan of the organising Puskesmas. Idempotent."""
     _tolak_bila_batal(pertemuan)
+    _pastikan_terbuka(pertemuan)
     if bidan.puskesmas_id != pertemuan.puskesmas_id:
         raise ValidationError(_("Bidan ini bukan dari Puskesmas penyelenggara pertemuan."))
     if hadir and not bidan.aktif:
@@ -272,6 +289,7 @@ def kehadiran_bidan_set(*, pertemuan: Pertemuan, bidan: Bidan, hadir: bool) -> b
 def kehadiran_dukun_set(*, pertemuan: Pertemuan, dukun: Dukun, hadir: bool) -> bool:
     """Tick or untick a dukun of the organising Puskesmas' wilayah kerja. Idempotent."""
     _tolak_bila_batal(pertemuan)
+    _pastikan_terbuka(pertemuan)
     if dukun.kelurahan.puskesmas_id != pertemuan.puskesmas_id:
         raise ValidationError(_("Dukun ini bukan dari wilayah kerja Puskesmas penyelenggara pertemuan."))
     if hadir and dukun.status != StatusDukun.AKTIF:
@@ -284,6 +302,7 @@ def peserta_lintas_sektor_tambah(
     *, pertemuan: Pertemuan, kategori: str, nama: str, jabatan: str = ""
 ) -> PesertaLintasSektor:
     _tolak_bila_batal(pertemuan)
+    _pastikan_terbuka(pertemuan)
     peserta = PesertaLintasSektor(pertemuan=pertemuan, kategori=kategori, nama=nama.strip(), jabatan=jabatan.strip())
     peserta.full_clean()
     peserta.save()
@@ -293,6 +312,7 @@ def peserta_lintas_sektor_tambah(
 @transaction.atomic
 def peserta_lintas_sektor_hapus(*, peserta: PesertaLintasSektor) -> None:
     _tolak_bila_batal(peserta.pertemuan)
+    _pastikan_terbuka(peserta.pertemuan)
     peserta.delete()
 
 
@@ -372,6 +392,7 @@ def lampiran_unggah(
 ) -> LampiranPertemuan:
     """Store an attachment in the private storage; its file name there is generated, never the upload's."""
     _tolak_bila_batal(pertemuan)
+    _pastikan_terbuka(pertemuan)
     try:
         tipe = periksa_berkas(berkas)
     except ValidationError as exc:
@@ -393,6 +414,7 @@ def lampiran_unggah(
 @transaction.atomic
 def lampiran_hapus(*, lampiran: LampiranPertemuan) -> None:
     _tolak_bila_batal(lampiran.pertemuan)
+    _pastikan_terbuka(lampiran.pertemuan)
     nama = lampiran.berkas.name
     lampiran.delete()
     if nama:
@@ -409,6 +431,7 @@ def tindak_lanjut_create(
 ) -> TindakLanjut:
     """Record a decision of the meeting as an action with one owner: a bidan or a role."""
     _tolak_bila_batal(pertemuan)
+    _pastikan_terbuka(pertemuan)
     if penanggung_jawab_bidan is not None and penanggung_jawab_peran:
         raise ValidationError({"penanggung_jawab_bidan": _("Pilih satu penanggung jawab: bidan atau peran.")})
     tindak_lanjut = TindakLanjut(

@@ -34,6 +34,7 @@ from kemitraan.models import (
     TindakLanjut,
 )
 from kemitraan.selectors import zona_puskesmas
+from laporan.kunci import Tersimpan, pastikan_terbuka
 from puskesmas.history import satu_entri
 from puskesmas.models import Bidan, Puskesmas, Role, User
 
@@ -92,6 +93,11 @@ def anggaran_save(*, anggaran: AnggaranDana, **fields) -> AnggaranDana:
 @transaction.atomic
 def pengeluaran_save(*, pengeluaran: PengeluaranDana, **fields) -> PengeluaranDana:
     _apply(pengeluaran, fields)
+    # The month lock (laporan.kunci): the month it is spent in, and the month it was recorded in.
+    pastikan_terbuka(
+        pengeluaran.anggaran.puskesmas_id if pengeluaran.anggaran_id else None, pengeluaran.tanggal,
+        tersimpan=Tersimpan.dari(pengeluaran, puskesmas="anggaran__puskesmas"),
+    )
     pengeluaran.full_clean()
     pengeluaran.save()
     return pengeluaran
@@ -108,6 +114,7 @@ def sarana_save(*, sarana: Sarana, **fields) -> Sarana:
 @transaction.atomic
 def pemberian_kit_save(*, kit: PemberianKit, **fields) -> PemberianKit:
     _apply(kit, fields)
+    pastikan_terbuka(kit.puskesmas_id, kit.tanggal, tersimpan=Tersimpan.dari(kit))
     kit.full_clean()
     kit.save()
     return kit
@@ -119,6 +126,7 @@ def pelatihan_save(
 ) -> Pelatihan:
     """Create or update a training with its participants: one history entry, participants included."""
     _apply(pelatihan, fields)
+    pastikan_terbuka(pelatihan.puskesmas_id, pelatihan.tanggal, tersimpan=Tersimpan.dari(pelatihan))
     pelatihan.full_clean()
     peserta_bidan, peserta_dukun = list(peserta_bidan), list(peserta_dukun)
     errors = {}

@@ -285,10 +285,14 @@ def pertemuan_hapus_view(request, pk):
     if request.method == "POST" and form.is_valid():
         puskesmas_id = pertemuan.puskesmas_id
         keterangan = str(pertemuan)
-        pertemuan_hapus(pertemuan=pertemuan)
-        messages.success(request, _("Pertemuan %(pertemuan)s dihapus. Riwayatnya tetap tersimpan.")
-                         % {"pertemuan": keterangan})
-        return redirect(f"{reverse('pertemuan:list')}?puskesmas={puskesmas_id}")
+        try:
+            pertemuan_hapus(pertemuan=pertemuan)
+        except ValidationError as exc:  # e.g. the month's report was approved: nothing deleted
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Pertemuan %(pertemuan)s dihapus. Riwayatnya tetap tersimpan.")
+                             % {"pertemuan": keterangan})
+            return redirect(f"{reverse('pertemuan:list')}?puskesmas={puskesmas_id}")
     return render(request, "kemitraan/pertemuan_hapus.html", {
         "pertemuan": pertemuan,
         "form": form,
@@ -390,6 +394,7 @@ def lintas_sektor_hapus(request, pk, peserta_pk):
     try:
         peserta_lintas_sektor_hapus(peserta=peserta)
     except ValidationError as exc:
+        form.cleaned_data = {}  # an unbound form has none, and add_error needs it
         form.add_error(None, exc)
         berhasil = False
     return _lintas_sektor(request, pertemuan, form, berhasil=berhasil,

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from dukun.models import Dukun
 from kemitraan.forms_pertemuan import GalatLayananMixin as _GalatLayanan
 from kia.models import (
+    BAYI_HARI,
+    NEONATAL_HARI,
     Bayi,
     Ibu,
     JenisKajian,
@@ -31,10 +33,11 @@ from kia.models import (
     Persalinan,
     StatusIbu,
     StatusKajian,
+    StatusLahir,
     TempatPersalinan,
 )
 from puskesmas import access
-from puskesmas.models import Bidan, Fasilitas, Kelurahan
+from puskesmas.models import Bidan, Fasilitas, Kelurahan, Puskesmas
 
 TANGGAL = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 JAM = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -309,6 +312,15 @@ BULAN = RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", _("Tulis bulan sebagai
 YA_SEMUA = [("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]
 
 
+def _periode(kode: str):
+    from laporan.periode import Periode, PeriodeTidakValid
+
+    try:
+        return Periode.dari_kode(kode)
+    except PeriodeTidakValid:
+        return None
+
+
 class PersalinanFilter(django_filters.FilterSet):
     bulan = django_filters.CharFilter(
         method="saring_bulan", label=_("Bulan"), validators=[BULAN],
@@ -332,13 +344,64 @@ class PersalinanFilter(django_filters.FilterSet):
         help_text=_("Lahir mati tidak termasuk."),
     )
 
+    # Dashboard drill-down: the same scope and period as the figure (laporan/tautan.py).
+    tanggal_dari = django_filters.DateFilter(
+        field_name="tanggal", lookup_expr="gte", label=_("Dari tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tanggal_sampai = django_filters.DateFilter(
+        field_name="tanggal", lookup_expr="lte", label=_("Sampai tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    puskesmas = django_filters.ModelChoiceFilter(
+        field_name="puskesmas", queryset=Puskesmas.objects.none(), widget=forms.HiddenInput,
+    )
+    kabupaten = django_filters.CharFilter(field_name="puskesmas__kabupaten", widget=forms.HiddenInput)
+    bermitra = django_filters.BooleanFilter(
+        field_name="kemitraan", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput,
+    )
+    jasa_dibayar = django_filters.BooleanFilter(
+        field_name="jasa_dukun_tanggal", lookup_expr="isnull", exclude=True, widget=forms.HiddenInput,
+    )
+    ibu_meninggal = django_filters.CharFilter(method="saring_ibu_meninggal", widget=forms.HiddenInput)
+    kematian_neonatal = django_filters.CharFilter(method="saring_kematian_neonatal", widget=forms.HiddenInput)
+    kematian_bayi = django_filters.CharFilter(method="saring_kematian_bayi", widget=forms.HiddenInput)
+
     class Meta:
         model = Persalinan
-        fields = ["bulan", "tahun", "kelurahan", "tempat", "penolong", "dukun_sendiri", "ada_kematian"]
+        fields = ["bulan", "tahun", "tanggal_dari", "tanggal_sampai", "puskesmas", "kelurahan", "tempat", "penolong",
+                  "dukun_sendiri", "ada_kematian"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["kelurahan"].queryset = access.kelurahan_pilihan(user)
+        self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user)
+
+    def saring_ibu_meninggal(self, queryset, name, value):
+        """Mothers who died in a period (a period code): the delivery's date when the death date is missing."""
+        periode = _periode(value)
+        if periode is None:
+            return queryset.none()
+        dalam = Q(tanggal_meninggal_ibu__gte=periode.mulai, tanggal_meninggal_ibu__lte=periode.selesai) | Q(
+            tanggal_meninggal_ibu__isnull=True, tanggal__gte=periode.mulai, tanggal__lte=periode.selesai
+        )
+        return queryset.filter(Q(status_ibu=StatusIbu.MENINGGAL) & dalam)
+
+    def _bayi_meninggal(self, queryset, value, umur_maks: int):
+        periode = _periode(value)
+        if periode is None:
+            return queryset.none()
+        return queryset.filter(Exists(Bayi.objects.filter(
+            persalinan=OuterRef("pk"), status_lahir=StatusLahir.LAHIR_HIDUP, tanggal_meninggal__gte=periode.mulai,
+            tanggal_meninggal__lte=periode.selesai, umur_meninggal_hari__lte=umur_maks,
+        )))
+
+    def saring_kematian_neonatal(self, queryset, name, value):
+        return self._bayi_meninggal(queryset, value, NEONATAL_HARI)
+
+    def saring_kematian_bayi(self, queryset, name, value):
+        return self._bayi_meninggal(queryset, value, BAYI_HARI)
+
 
     def saring_bulan(self, queryset, name, value):
         if not value:
@@ -367,11 +430,16 @@ class KajianFilter(django_filters.FilterSet):
         queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"), empty_label=_("Semua kelurahan/desa"),
     )
 
+    puskesmas = django_filters.ModelChoiceFilter(
+        field_name="puskesmas", queryset=Puskesmas.objects.none(), widget=forms.HiddenInput,
+    )
+
     class Meta:
         model = KajianKasus
-        fields = ["status", "jenis", "kelurahan"]
+        fields = ["status", "jenis", "puskesmas", "kelurahan"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["kelurahan"].queryset = access.kelurahan_pilihan(user)
+        self.filters["puskesmas"].queryset = Puskesmas.objects.visible_to(user)
 

@@ -8,6 +8,7 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -195,9 +196,31 @@ class RujukanFilter(django_filters.FilterSet):
         queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"), empty_label=_("Semua kelurahan/desa"),
     )
 
+    # Dashboard drill-down (laporan/tautan.py): dates of referral in the active zone, as the indicators count them.
+    tanggal_dari = django_filters.DateFilter(
+        field_name="waktu_rujuk__date", lookup_expr="gte", label=_("Dari tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tanggal_sampai = django_filters.DateFilter(
+        field_name="waktu_rujuk__date", lookup_expr="lte", label=_("Sampai tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    alasan_penolakan = django_filters.ChoiceFilter(
+        choices=AlasanPenolakan.choices, label=_("Alasan penolakan"), empty_label=_("Semua alasan"),
+    )
+    sampai = django_filters.BooleanFilter(method="saring_sampai", widget=forms.HiddenInput)
+    kabupaten = django_filters.CharFilter(field_name="puskesmas__kabupaten", widget=forms.HiddenInput)
+
     class Meta:
         model = Rujukan
-        fields = ["status", "jenis", "bulan", "puskesmas", "kelurahan"]
+        fields = ["status", "jenis", "bulan", "tanggal_dari", "tanggal_sampai", "puskesmas", "kelurahan",
+                  "alasan_penolakan"]
+
+    def saring_sampai(self, queryset, name, value):
+        if value is None:
+            return queryset
+        sampai = Q(status__in=[StatusRujukan.DITERIMA, StatusRujukan.DITANGANI])
+        return queryset.filter(sampai) if value else queryset.exclude(sampai)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

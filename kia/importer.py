@@ -56,6 +56,7 @@ from kia.models import (
     TempatPersalinan,
     validate_nik,
 )
+from laporan.kunci import bulan_terkunci_pasangan, pesan_terkunci
 from puskesmas import access
 from puskesmas.importer import BerkasTidakValid, RowError, read_table
 from puskesmas.models import Kelurahan
@@ -452,6 +453,8 @@ class _Pemeriksa:
         self.bayi_baru: list[Bayi] = []
         self.bayi_ubah: list[Bayi] = []
         self.perlu_kajian: list[Persalinan] = []
+        # What a delivery to be written touches: (Puskesmas, new and old date, its row numbers).
+        self._bulan_ditulis: list[tuple[int, tuple[dt.date, ...], list[int]]] = []
         self._oleh_id = oleh.pk if oleh is not None else None
         self._baru = {m: _Cetakan(m) for m in (Ibu, Persalinan, Bayi)}
         self._kecuali = {Ibu: _kecuali(Ibu, IBU_FIELDS), Persalinan: _kecuali(Persalinan, PERSALINAN_FIELDS),
@@ -498,6 +501,21 @@ class _Pemeriksa:
         for id_persalinan, anggota in grup.items():
             self._satu_persalinan(id_persalinan, anggota, kelurahan, lama.get(id_persalinan),
                                   bayi_lama, bayi_lain, ibu_nik)
+        self._periksa_kunci()
+
+    def _periksa_kunci(self) -> None:
+        """Rows that would create or change a delivery in an approved (locked) month: one query for the file."""
+        terkunci = bulan_terkunci_pasangan(
+            (pid, t) for pid, semua, _nomor in self._bulan_ditulis for t in semua
+        )
+        if not terkunci:
+            return
+        for pid, semua, nomor in self._bulan_ditulis:
+            bulan = sorted({t.replace(day=1) for t in semua} & {b for p, b in terkunci if p == pid})
+            if bulan:
+                pesan = pesan_terkunci(bulan[0])
+                for n in nomor:
+                    self.errors.append(RowError(n, "tanggal_persalinan", pesan))
 
     def _kelompokkan(self, rows: list[_Baris]) -> dict[str, list[_Baris]]:
         """Rows per delivery, in file order; a baby id used twice, or twins that disagree, are errors."""
@@ -632,14 +650,22 @@ class _Pemeriksa:
         if anak is None or not ok:
             return
         baru, ubah, sama = anak
+        ditulis = bool(baru or ubah)
         if lama is None:
             self.persalinan_baru.append(p)
             self.hasil.persalinan_baru += 1
+            ditulis = True
         elif any(getattr(p, f) != sebelum[f] for f in PERSALINAN_FIELDS):
             self.persalinan_ubah.append(p)
             self.hasil.persalinan_diubah += 1
+            ditulis = True
         else:
             self.hasil.persalinan_sama += 1
+        if ditulis:
+            # Written: refused when its month (or the month it leaves) is locked. An unchanged row writes
+            # nothing, so a register re-imported after an approval still goes through.
+            tanggal = (p.tanggal,) if sebelum is None else (p.tanggal, sebelum["tanggal"])
+            self._bulan_ditulis.append((p.puskesmas_id, tanggal, [b.nomor for b in anggota]))
         self.bayi_baru.extend(baru)
         self.bayi_ubah.extend(ubah)
         self.hasil.bayi_baru += len(baru)

@@ -40,6 +40,7 @@ from kia.models import (
     StatusLahir,
     StatusRujukan,
 )
+from laporan.kunci import Tersimpan, pastikan_terbuka, tanggal_lokal
 from puskesmas.models import Kelurahan, User
 
 # Copied on save from the mother, so a form never sets them and full_clean must not ask for them.
@@ -126,12 +127,22 @@ def kehamilan_update(*, kehamilan: Kehamilan, **fields) -> Kehamilan:
 # --- Referral --------------------------------------------------------------------------------
 
 
+def _pastikan_rujukan_terbuka(rujukan: Rujukan, puskesmas) -> None:
+    """The month lock (laporan.kunci): a referral counts in the local month of its referral time."""
+    zona = puskesmas.zona
+    pastikan_terbuka(
+        puskesmas.pk, tanggal_lokal(rujukan.waktu_rujuk, zona),
+        tersimpan=Tersimpan.dari(rujukan, tanggal="waktu_rujuk", zona=zona),
+    )
+
+
 @transaction.atomic
 def rujukan_create(*, ibu: Ibu, dicatat_oleh: User | None, **fields) -> Rujukan:
     """A new referral always starts as `dirujuk`; it moves on only through `rujukan_ubah_status`."""
     fields = {k: v for k, v in fields.items() if k not in ("status", "waktu_diterima", "waktu_ditangani",
                                                              "waktu_batal", "alasan_penolakan")}
     rujukan = Rujukan(ibu=ibu, dicatat_oleh=dicatat_oleh, status=StatusRujukan.DIRUJUK, **fields)
+    _pastikan_rujukan_terbuka(rujukan, ibu.puskesmas)
     _periksa(rujukan, TURUNAN)
     rujukan.save()
     return rujukan
@@ -144,6 +155,7 @@ def rujukan_update(*, rujukan: Rujukan, **fields) -> Rujukan:
     if terlarang:
         raise ValueError(f"rujukan_update cannot change {sorted(terlarang)}")
     _apply(rujukan, fields)
+    _pastikan_rujukan_terbuka(rujukan, rujukan.puskesmas)
     _periksa(rujukan, TURUNAN)
     rujukan.save()
     return rujukan
@@ -158,7 +170,10 @@ def rujukan_ubah_status(
     dirujuk → diterima → ditangani; or dirujuk → ditolak keluarga / tidak sampai. Never backwards:
     the row is locked first, so two phones pressing "sampai" at once cannot both move it.
     """
+    puskesmas = rujukan.puskesmas
     rujukan = Rujukan.objects.select_for_update().get(pk=rujukan.pk)
+    # Read under the row lock: the stored referral time, so no second look at the old row is needed.
+    pastikan_terbuka(puskesmas.pk, tanggal_lokal(rujukan.waktu_rujuk, puskesmas.zona))
     if status not in LANGKAH_RUJUKAN[rujukan.status]:
         raise ValidationError({"status": _("Status rujukan tidak bisa berubah dari %(dari)s ke %(ke)s.") % {
             "dari": rujukan.get_status_display(), "ke": StatusRujukan(status).label if status in StatusRujukan.values
@@ -208,6 +223,15 @@ def kemitraan_untuk(*, bidan_id, dukun_id, tanggal: dt.date) -> Kemitraan | None
         .order_by("-tanggal_mulai")
         .first()
     )
+
+
+def _pastikan_persalinan_terbuka(persalinan: Persalinan, *tanggal: dt.date | None) -> None:
+    """The month lock (laporan.kunci), as an error of the whole delivery form."""
+    puskesmas_id = persalinan.puskesmas_id or (persalinan.ibu.puskesmas_id if persalinan.ibu_id else None)
+    try:
+        pastikan_terbuka(puskesmas_id, *tanggal)
+    except ValidationError as exc:
+        raise PersalinanTidakValid({"__all__": exc.error_list}) from None
 
 
 def _siapkan_bayi(persalinan: Persalinan, bayi: Sequence[Mapping], errors: dict[int, dict]) -> list[Bayi]:
@@ -287,7 +311,9 @@ def _simpan_persalinan(persalinan: Persalinan, bayi: Sequence[Mapping], hapus_ba
 @transaction.atomic
 def persalinan_create(*, ibu: Ibu, dicatat_oleh: User | None, bayi: Sequence[Mapping], **fields) -> Persalinan:
     """Record a delivery with its babies (one dict of fields per baby), and raise its alerts."""
-    return _simpan_persalinan(Persalinan(ibu=ibu, dicatat_oleh=dicatat_oleh, **fields), bayi, ())
+    persalinan = Persalinan(ibu=ibu, dicatat_oleh=dicatat_oleh, **fields)
+    _pastikan_persalinan_terbuka(persalinan, persalinan.tanggal)
+    return _simpan_persalinan(persalinan, bayi, ())
 
 
 @transaction.atomic
@@ -298,8 +324,10 @@ def persalinan_update(
     if "ibu" in fields and fields["ibu"].pk != persalinan.ibu_id:
         raise ValueError("a delivery does not move to another mother")
     # Two people saving the same delivery are served one after the other (and its alerts raised once).
-    Persalinan.objects.select_for_update().filter(pk=persalinan.pk).first()
+    # The stored row also tells the month the delivery is in now (a bound form already changed `persalinan`).
+    tersimpan = Persalinan.objects.select_for_update().filter(pk=persalinan.pk).first()
     _apply(persalinan, fields)
+    _pastikan_persalinan_terbuka(persalinan, persalinan.tanggal, tersimpan.tanggal if tersimpan else None)
     if {"bidan", "dukun", "tanggal"} & set(fields) and "kemitraan" not in fields:
         persalinan.kemitraan = None  # looked up again for the corrected bidan, dukun or date
     return _simpan_persalinan(persalinan, bayi, hapus_bayi)
@@ -308,7 +336,9 @@ def persalinan_update(
 @transaction.atomic
 def bayi_update(*, bayi: Bayi, **fields) -> Bayi:
     """Add the neonatal visits or a death to one baby; a death raises its alert."""
-    Persalinan.objects.select_for_update().filter(pk=bayi.persalinan_id).first()
+    persalinan = Persalinan.objects.select_for_update().filter(pk=bayi.persalinan_id).first()
+    if persalinan is not None:
+        pastikan_terbuka(persalinan.puskesmas_id, persalinan.tanggal)
     _apply(bayi, fields)
     if KN_TANGGAL & set(fields):
         bayi.kn_dari_tanggal()

@@ -133,7 +133,8 @@ class KunciAdminMixin:
     The admin says where a record belongs with `kunci_rekaman(obj) -> (puskesmas_id, date)`. Its form
     refuses a record moved into (or out of) a locked month with the same message the pages show; the
     change and delete pages of a locked record answer 403 to a POST (Django asks the permissions
-    below), and the bulk delete lists it as not deletable.
+    below), and the bulk delete lists it as not deletable. The history page may POST an old version
+    with only the view permission: the form compares against the stored row, so that is refused too.
     """
 
     def kunci_rekaman(self, obj) -> tuple[int | None, dt.date | None]:
@@ -170,7 +171,10 @@ class KunciAdminMixin:
         class KunciForm(form):
             def __init__(self, *args, **kw):
                 super().__init__(*args, **kw)
-                self._kunci_lama = admin.kunci_rekaman(self.instance) if self.instance.pk else (None, None)
+                # The stored row, not the instance: the history page hands over an old version to revert to.
+                tersimpan = (type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+                             if self.instance.pk is not None else None)
+                self._kunci_lama = admin.kunci_rekaman(tersimpan) if tersimpan is not None else (None, None)
 
             def _post_clean(self):
                 super()._post_clean()

@@ -15,6 +15,40 @@ from puskesmas.models import Puskesmas
 
 class JenisUnduhan(models.TextChoices):
     DAFTAR_DUKUN_PDF = "daftar_dukun_pdf", _("Daftar dukun (PDF)")
+    LAPORAN_BULANAN_PDF = "laporan_bulanan_pdf", _("Laporan bulanan Puskesmas (PDF)")
+    LAPORAN_BULANAN_XLSX = "laporan_bulanan_xlsx", _("Laporan bulanan Puskesmas (XLSX)")
+    LAPORAN_KABUPATEN_PDF = "laporan_kabupaten_pdf", _("Laporan kabupaten/kota (PDF)")
+    LAPORAN_KABUPATEN_XLSX = "laporan_kabupaten_xlsx", _("Laporan kabupaten/kota (XLSX)")
+    LAPORAN_KABUPATEN_ZIP = "laporan_kabupaten_zip", _("Laporan bulanan semua Puskesmas (ZIP)")
+
+
+# The kinds that belong to a kabupaten/kota rather than to one Puskesmas, and the monitoring reports
+# (whose requests and downloads are logged in CatatanLaporan).
+JENIS_KABUPATEN = {
+    JenisUnduhan.LAPORAN_KABUPATEN_PDF, JenisUnduhan.LAPORAN_KABUPATEN_XLSX, JenisUnduhan.LAPORAN_KABUPATEN_ZIP,
+}
+JENIS_LAPORAN = JENIS_KABUPATEN | {JenisUnduhan.LAPORAN_BULANAN_PDF, JenisUnduhan.LAPORAN_BULANAN_XLSX}
+EKSTENSI = {
+    JenisUnduhan.DAFTAR_DUKUN_PDF: "pdf",
+    JenisUnduhan.LAPORAN_BULANAN_PDF: "pdf",
+    JenisUnduhan.LAPORAN_BULANAN_XLSX: "xlsx",
+    JenisUnduhan.LAPORAN_KABUPATEN_PDF: "pdf",
+    JenisUnduhan.LAPORAN_KABUPATEN_XLSX: "xlsx",
+    JenisUnduhan.LAPORAN_KABUPATEN_ZIP: "zip",
+}
+CONTENT_TYPE = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+
+
+def kabupaten_laporan(user):
+    """Kabupaten/kota whose district reports the user may read (the rule is access.kabupaten_ids)."""
+    from puskesmas import access
+    from puskesmas.models import Kabupaten
+
+    return Kabupaten.objects.filter(pk__in=access.kabupaten_ids(user))
 
 
 class StatusUnduhan(models.TextChoices):
@@ -28,16 +62,32 @@ class UnduhanQuerySet(models.QuerySet):
     def visible_to(self, user) -> UnduhanQuerySet:
         """A user sees her own downloads, and only while the Puskesmas is still in her scope."""
         from puskesmas import access
+        from puskesmas.models import Role
 
         if not (user and user.is_authenticated):
             return self.none()
-        return self.filter(diminta_oleh=user, puskesmas__in=access.puskesmas_ids(user))
+        pkm = access.puskesmas_ids(user)
+        own = Q(diminta_oleh=user) & (Q(puskesmas__in=pkm) | Q(kabupaten__in=kabupaten_laporan(user)))
+        if user.role == Role.BIDAN:
+            return self.filter(own)
+        # The monthly reports the schedule renders (no requester) belong to all who read that Puskesmas' reports.
+        jadwal = Q(diminta_oleh__isnull=True, jenis__in=JENIS_LAPORAN, puskesmas__in=pkm)
+        return self.filter(own | jadwal)
 
 
 class Unduhan(models.Model):
     jenis = models.CharField(_("jenis"), max_length=30, choices=JenisUnduhan.choices)
-    puskesmas = models.ForeignKey(Puskesmas, on_delete=models.CASCADE, related_name="+")
-    diminta_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unduhan")
+    # Exactly one of the two: a Puskesmas' file or a kabupaten/kota's.
+    puskesmas = models.ForeignKey(Puskesmas, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kabupaten = models.ForeignKey(
+        "puskesmas.Kabupaten", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The report's period code (laporan.periode.Periode.kode: "2026-11", "2026"); blank for the registry.
+    periode = models.CharField(_("periode"), max_length=30, blank=True)
+    # None: rendered by the monthly schedule (Celery beat), not asked for by a user.
+    diminta_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="unduhan"
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=StatusUnduhan.choices, default=StatusUnduhan.PENDING
     )
@@ -59,10 +109,38 @@ class Unduhan(models.Model):
                 condition=~Q(status=StatusUnduhan.COMPLETE) | ~Q(berkas=""),
                 name="laporan_unduhan_complete_has_file",
             ),
+            models.CheckConstraint(
+                condition=Q(puskesmas__isnull=False, kabupaten__isnull=True)
+                | Q(puskesmas__isnull=True, kabupaten__isnull=False),
+                name="laporan_unduhan_one_scope",
+            ),
+            # The schedule renders each Puskesmas' month once, however often it runs.
+            models.UniqueConstraint(
+                fields=["jenis", "puskesmas", "periode"], condition=Q(diminta_oleh__isnull=True),
+                name="laporan_unduhan_schedule_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_jenis_display()} – {self.puskesmas}"
+        return f"{self.get_jenis_display()} – {self.pemilik}"
+
+    @property
+    def pemilik(self):
+        """The Puskesmas or the kabupaten/kota the file is about."""
+        return self.puskesmas if self.puskesmas_id else self.kabupaten
+
+    @property
+    def ekstensi(self) -> str:
+        return EKSTENSI[self.jenis]
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPE[self.ekstensi]
+
+    @property
+    def laporan(self) -> bool:
+        """A monitoring report (its requests and downloads are logged)."""
+        return self.jenis in JENIS_LAPORAN
 
     @property
     def selesai(self) -> bool:
@@ -74,8 +152,14 @@ class Unduhan(models.Model):
 
     @property
     def nama_berkas(self) -> str:
-        # The code comes from an imported file: slugify keeps it a plain file name.
-        return f"daftar-dukun-{slugify(self.puskesmas.kode)}-{self.dibuat_pada:%Y%m%d}.pdf"
+        # Codes come from imported files: slugify keeps them plain file names.
+        if self.jenis == JenisUnduhan.DAFTAR_DUKUN_PDF:
+            return f"daftar-dukun-{slugify(self.puskesmas.kode)}-{self.dibuat_pada:%Y%m%d}.pdf"
+        if self.jenis == JenisUnduhan.LAPORAN_KABUPATEN_ZIP:
+            return f"laporan-bulanan-{slugify(self.kabupaten_id)}-{slugify(self.periode)}.zip"
+        if self.jenis in JENIS_KABUPATEN:
+            return f"laporan-kabupaten-{slugify(self.kabupaten_id)}-{slugify(self.periode)}.{self.ekstensi}"
+        return f"laporan-bulanan-{slugify(self.puskesmas.kode)}-{slugify(self.periode)}.{self.ekstensi}"
 
 
 # --- The monthly report: approval, lock and the log of what was done with it ----------------------

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from puskesmas.models import Bidan, Fasilitas, JenisFasilitas, Kelurahan, Puskesmas, Role
+from puskesmas.models import Bidan, Fasilitas, JenisFasilitas, Kabupaten, Kelurahan, Puskesmas, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -53,6 +53,21 @@ def puskesmas_ids(user) -> QuerySet:
     bidan = bidan_profile(user)
     if bidan is not None:
         return qs.filter(pk=bidan.puskesmas_id).values("pk")
+    return qs.none().values("pk")
+
+
+def kabupaten_ids(user) -> QuerySet:
+    """Kabupaten/kota whose district figures (dashboard, district reports) the user may read.
+
+    Dinkes its own, the administrator all; a Puskesmas' people read their Puskesmas, not the district.
+    """
+    qs = Kabupaten.objects.all()
+    if not _active(user):
+        return qs.none().values("pk")
+    if user.is_administrator:
+        return qs.values("pk")
+    if user.role == Role.DINKES:
+        return qs.filter(pk=user.kabupaten_id).values("pk")
     return qs.none().values("pk")
 
 
