@@ -42,7 +42,7 @@ def bulan(cast):
 
 
 def test_kepala_puskesmas_reviews_reports_approves_and_the_month_is_locked(
-    page: Page, live_server, cast, bulan, tmp_path, browser
+    page: Page, live_server, cast, bulan, tmp_path, browser, eager_celery
 ):
     w = cast.w
     login(page, live_server, "kapus_a")
@@ -57,7 +57,7 @@ def test_kepala_puskesmas_reviews_reports_approves_and_the_month_is_locked(
     expect(page.get_by_role("heading", name="Persalinan", level=1)).to_be_visible()
     expect(page.locator("#daftar-persalinan tbody tr")).to_have_count(1)
 
-    # Last month's report: requested, rendered (tasks run eagerly in tests), downloaded.
+    # Last month's report: requested, rendered (in-process here, even when a broker is set), downloaded.
     page.goto(f"{live_server.url}/dasbor/?periode={bulan.kode}")
     page.get_by_role("link", name="Laporan bulanan dan persetujuan").click()
     expect(page.get_by_role("heading", name="Laporan bulanan — Puskesmas Aur Duri", level=1)).to_be_visible()
