@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` is the zero-setup demo: SQLite, eager tasks, DEBUG on.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test deps system-deps venv messages lint check clean
+.PHONY: run test deps system-deps venv messages lint check clean bench bench-quick
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -46,6 +46,17 @@ run: deps
 
 test: deps
 	$(PY) -m pytest
+
+# Benchmark (issue 7; see README "Benchmark"). Full: on BENCH_DATABASE_URL (name must contain bench or skala;
+# generated at SCALE when empty), writes bench/results.json. Quick: a throwaway database, CI-sized.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kemitraan_bench
+SCALE ?= 1
+
+bench: deps
+	$(PY) bench/run.py --database-url "$(BENCH_DATABASE_URL)" --scale $(SCALE)
+
+bench-quick: deps
+	$(PY) bench/run.py --quick
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kemitraan",
     "kia",
     "laporan",
+    "ringkasan",
     "skala",
 ]
 

@@ -60,6 +60,7 @@ from laporan.kunci import bulan_terkunci_pasangan, pesan_terkunci
 from puskesmas import access
 from puskesmas.importer import BerkasTidakValid, RowError, read_table
 from puskesmas.models import Kelurahan
+from ringkasan import services as ringkasan
 
 PERSALINAN_KOLOM = [
     "id_eksternal", "kode_kelurahan", "nama_ibu", "nik_ibu", "umur_ibu", "tanggal_persalinan", "tempat", "penolong",
@@ -799,8 +800,32 @@ class _Pemeriksa:
 
     # Writing ------------------------------------------------------------------------------------
 
+    def _sel_ringkasan_lama(self) -> set:
+        """The summary cells the changed deliveries and babies are in before this import (a query per 1,000)."""
+        sel: set = set()
+        for chunk in _potong([p.pk for p in self.persalinan_ubah]):
+            for row in Persalinan.objects.filter(pk__in=chunk).values_list(
+                    "puskesmas_id", "kelurahan_id", "tanggal", "tanggal_meninggal_ibu"):
+                sel |= ringkasan.sel_persalinan(*row)
+        for chunk in _potong([b.pk for b in self.bayi_ubah]):
+            for row in Bayi.objects.filter(pk__in=chunk).values_list(
+                    "puskesmas_id", "kelurahan_id", "persalinan__tanggal", "tanggal_meninggal"):
+                sel |= ringkasan.sel_bayi(*row)
+        return sel
+
+    def _sel_ringkasan_baru(self) -> set:
+        sel: set = set()
+        for p in (*self.persalinan_baru, *self.persalinan_ubah):
+            sel |= ringkasan.sel_persalinan(p.puskesmas_id, p.kelurahan_id, p.tanggal, p.tanggal_meninggal_ibu)
+        for b in (*self.bayi_baru, *self.bayi_ubah):
+            sel |= ringkasan.sel_bayi(b.puskesmas_id, b.kelurahan_id, b.persalinan.tanggal, b.tanggal_meninggal)
+        return sel
+
     def tulis(self) -> None:
         user, waktu = self.oleh, timezone.now()
+        # Bulk writes send no signals: the summary cells the file touches (before and after) are named here,
+        # and recomputed in one call once the import commits.
+        sel = self._sel_ringkasan_lama() | self._sel_ringkasan_baru()
         # Mothers first, then deliveries, then babies: each insert gives the ids the next one points to.
         sisip_dengan_riwayat(Ibu, self.ibu_baru, user=user, waktu=waktu)
         sisip_dengan_riwayat(Persalinan, self.persalinan_baru, user=user, waktu=waktu)
@@ -814,6 +839,7 @@ class _Pemeriksa:
         pks = [p.pk for p in self.perlu_kajian]
         for chunk in _potong(pks):
             self.hasil.kajian_baru += len(services.naikkan_kajian(Persalinan.objects.filter(pk__in=chunk)))
+        ringkasan.jadwalkan(sel)
 
 
 # --- Bulk inserts with their history --------------------------------------------------------------
@@ -925,6 +951,7 @@ def impor_persalinan(table: list[tuple[int, dict[str, str]]], *, opsional: Seque
         try:
             with transaction.atomic():
                 pemeriksa.tulis()
+            ringkasan.selesaikan_tertunda()
         except IntegrityError:
             # Another import of the same rows finished first: nothing of this one was written.
             hasil.errors.append(RowError(1, "", _(

@@ -78,6 +78,7 @@ from kia.models import (
 from laporan.indikator import DESIMAL, INDIKATOR, PENGALI, Indikator
 from laporan.periode import Periode
 from puskesmas.models import Bidan, Kabupaten, Kelurahan, Provinsi, Puskesmas
+from ringkasan.models import KOLOM, RingkasanBulanan
 
 TINGKAT = ("kelurahan", "puskesmas", "kabupaten", "provinsi")
 
@@ -413,7 +414,7 @@ def _sasaran_selesaikan(row: dict, p: Periode) -> dict:
     return out
 
 
-SUMBER: list[Sumber] = [
+SUMBER_MENTAH: list[Sumber] = [
     Sumber("dukun", Dukun.objects.all, "kelurahan__puskesmas", "kelurahan", None, _dukun_ukuran),
     Sumber(
         "bidan", lambda: Bidan.kelurahan_layanan.through.objects.filter(bidan__aktif=True),
@@ -445,18 +446,62 @@ SUMBER: list[Sumber] = [
            lambda a, b: Q(tahun__gte=a.year, tahun__lte=b.year), _sasaran_ukuran, _sasaran_selesaikan),
 ]
 
-# Which source yields each measure (the planned meetings come from the plan, computed below).
-_CONTOH = Periode.bulan(2020, 1)
-UKURAN_SUMBER: dict[str, str] = {}
-for _s in SUMBER:
-    _names = _s.ukuran(_CONTOH).keys()
-    if _s.selesaikan:
-        _names = _s.selesaikan(dict.fromkeys(_names), _CONTOH).keys()
-    for _n in _names:
-        UKURAN_SUMBER[_n] = _s.nama
-UKURAN_SUMBER["pertemuan_rencana"] = "rencana"
+# --- The monthly summary ---------------------------------------------------------------------------
+# Deliveries, babies and referrals are read from `ringkasan.RingkasanBulanan` (Puskesmas × kelurahan ×
+# month) when every period is made of whole months — the dashboards' and reports' periods. A column holds
+# the measure of the same name for its month, so a period is SUM(column) FILTER (WHERE its months). A date
+# range that is not whole months falls back to the raw sources above (`SUMBER_MENTAH`), which
+# `ringkasan_periksa` also uses as the reference. The median time to arrival cannot be summed: it stays
+# on the raw referrals (index kia_rujukan_pkm_waktu_idx: puskesmas, waktu_rujuk).
+_MENTAH_DIRINGKAS = ("rujukan", "persalinan", "bayi")
+
+
+def _ringkasan_ukuran(p: Periode) -> dict:
+    dalam = _antara("bulan", p.mulai, p.selesai)
+    return {kolom: Sum(kolom, filter=dalam) for kolom in KOLOM}
+
+
+def _ringkasan_rentang(a: dt.date, b: dt.date) -> Q:
+    return _antara("bulan", a.replace(day=1), b)
+
+
+def _rujukan_median_ukuran(p: Periode) -> dict:
+    return {"rujukan_median": _rujukan_ukuran(p)["rujukan_median"]}
+
+
+SUMBER: list[Sumber] = [
+    *(s for s in SUMBER_MENTAH if s.nama not in _MENTAH_DIRINGKAS),
+    Sumber("ringkasan", RingkasanBulanan.objects.all, "puskesmas", "kelurahan", _ringkasan_rentang, _ringkasan_ukuran),
+    Sumber("rujukan_median", Rujukan.objects.all, "puskesmas", "kelurahan",
+           lambda a, b: _antara("waktu_rujuk__date", a, b), _rujukan_median_ukuran, _rujukan_selesaikan),
+]
+
+
+def _bulan_utuh(periode: Sequence[Periode]) -> bool:
+    """Every period runs from the first day of a month to the last day of a month."""
+    return all(
+        p.mulai.day == 1 and (p.selesai + dt.timedelta(days=1)).day == 1 for p in periode
+    )
+
+
+def _peta_ukuran(daftar: list[Sumber]) -> dict[str, str]:
+    """Which source yields each measure (the planned meetings come from the plan, computed below)."""
+    contoh = Periode.bulan(2020, 1)
+    peta: dict[str, str] = {}
+    for s in daftar:
+        names = s.ukuran(contoh).keys()
+        if s.selesaikan:
+            names = s.selesaikan(dict.fromkeys(names), contoh).keys()
+        for n in names:
+            peta[n] = s.nama
+    peta["pertemuan_rencana"] = "rencana"
+    return peta
+
+
+UKURAN_SUMBER: dict[str, str] = _peta_ukuran(SUMBER_MENTAH)
+_UKURAN_SUMBER_RINGKASAN: dict[str, str] = _peta_ukuran(SUMBER)
 UKURAN_PUSKESMAS_SAJA = {n for n, s in UKURAN_SUMBER.items()
-                         if s == "rencana" or next(x for x in SUMBER if x.nama == s).kel is None}
+                         if s == "rencana" or next(x for x in SUMBER_MENTAH if x.nama == s).kel is None}
 
 
 # Measures with no "nothing happened = 0" reading: a missing target, a median of no referral.
@@ -538,11 +583,13 @@ def _jatuh_tempo(tahun: int, jumlah: int) -> list[dt.date]:
     return _JATUH_TEMPO_CACHE[key]
 
 
-def _sumber_untuk(names: Iterable[str] | None) -> list[Sumber]:
+def _sumber_untuk(names: Iterable[str] | None, periode: Sequence[Periode]) -> list[Sumber]:
+    """The sources of these measures: the summary for whole months, the raw tables otherwise."""
+    daftar, peta = (SUMBER, _UKURAN_SUMBER_RINGKASAN) if _bulan_utuh(periode) else (SUMBER_MENTAH, UKURAN_SUMBER)
     if names is None:
-        return SUMBER
-    wanted = {UKURAN_SUMBER[n] for n in names}
-    return [s for s in SUMBER if s.nama in wanted]
+        return daftar
+    wanted = {peta[n] for n in names}
+    return [s for s in daftar if s.nama in wanted]
 
 
 def ukuran(
@@ -551,7 +598,7 @@ def ukuran(
     """All measures: {group key or None: [ {measure: value} per period ]}; one query per source."""
     names = list(names) if names is not None else None
     hasil: dict = {}
-    bagian = [_baca_sumber(s, cakupan, periode, kelompok) for s in _sumber_untuk(names)]
+    bagian = [_baca_sumber(s, cakupan, periode, kelompok) for s in _sumber_untuk(names, periode)]
     if names is None or "pertemuan_rencana" in names:
         bagian.append(_rencana(cakupan, periode, kelompok))
     for per_key in bagian:

@@ -39,6 +39,8 @@ from kemitraan.models import (
 from kia.models import Bayi, Ibu, KajianKasus, Kehamilan, Persalinan, Rujukan, Sasaran
 from laporan.models import CatatanLaporan, LaporanBulanan, Unduhan
 from puskesmas.models import Bidan, Fasilitas, Kabupaten, Kelurahan, Provinsi, Puskesmas, zona_waktu_provinsi
+from ringkasan.models import RingkasanBulanan
+from ringkasan.services import ringkasan_bangun_ulang
 from skala.kia import buat_kia, jumlah_lahir
 from skala.program import buat_program
 from skala.struktur import (
@@ -117,6 +119,9 @@ def bangun(*, skala: float, seed: int = 1, provinsi: str = "32", tahun_akhir: in
                 for tahun in d.tahun:
                     buat_kia(d, kab, tahun, lahir, ibu_lama)
                 catat(f"{nama_kab[kab]}: {d.penulis.jumlah['kia.Persalinan']} persalinan sejauh ini")
+        # The COPY above sends no signals: the monthly summary of the new Puskesmas is built in one pass.
+        sel = ringkasan_bangun_ulang(puskesmas_ids=list(puskesmas_buatan().values_list("pk", flat=True)))
+        catat(f"ringkasan bulanan: {sel} sel")
     if d.penulis.pg:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -220,6 +225,7 @@ def hapus(log: Callable[[str], None] = print) -> Counter:
         return hasil
     di = {"puskesmas__in": pkm}
     langkah = [
+        (RingkasanBulanan, di),
         (KajianKasus, di), (Bayi, di), (Persalinan, di), (Rujukan, di), (Kehamilan, di), (Ibu, di), (Sasaran, di),
         (Unduhan, di), (CatatanLaporan, di), (LaporanBulanan, di),
         (PengeluaranDana, {"anggaran__puskesmas__in": pkm}), (AnggaranDana, di),
