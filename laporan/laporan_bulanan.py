@@ -18,12 +18,12 @@ import zipfile
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ from laporan.indikator import (
 )
 from laporan.models import LaporanBulanan, StatusLaporan
 from laporan.periode import Periode, dua_belas_bulan_sampai
-from laporan.templatetags.laporan_format import format_angka, perubahan
+from laporan.templatetags.laporan_format import angka_id, format_angka, perubahan
 from puskesmas.models import Kabupaten, Puskesmas, zona_waktu_provinsi
 
 # --- Words -------------------------------------------------------------------------------------
@@ -91,18 +91,13 @@ def _kalimat(teks: str) -> str:
     return teks[0].upper() + teks[1:] if teks else teks
 
 
-def _angka(value, desimal: int = 0) -> str:
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-desimal), ROUND_HALF_UP)  # number_format truncates
-    return number_format(rounded, decimal_pos=desimal, use_l10n=True, force_grouping=True)
-
-
 def teks_target(ind: Indikator) -> str:
     """The target as people write it: "100%", "0", "–" when the indicator has none."""
     if ind.target is None:
         return "–"
     if ind.satuan == Satuan.PERSEN:
         t = ind.target
-        return f"{_angka(t, 0 if t == t.to_integral_value() else 2)}%"
+        return f"{angka_id(t, 0 if t == t.to_integral_value() else 2)}%"
     return format_angka(ind.target, ind.satuan)
 
 
@@ -112,7 +107,7 @@ def teks_beda(kini: Nilai, lalu: Nilai) -> str | None:
         return None
     beda = abs(kini.nilai - lalu.nilai)
     if kini.indikator.satuan == Satuan.PERSEN:
-        return _("%(angka)s poin") % {"angka": _angka(beda, 2)}
+        return _("%(angka)s poin") % {"angka": angka_id(beda, 2)}
     return format_angka(beda, kini.indikator.satuan)
 
 
@@ -251,7 +246,7 @@ def _kalimat_kejadian(kode: str, n: int, di: str | None) -> str:
         "rujukan_ditolak": ngettext("%(n)s rujukan ditolak keluarga", "%(n)s rujukan ditolak keluarga", n),
         "rujukan_tidak_sampai": ngettext("%(n)s rujukan tidak sampai di tujuan",
                                          "%(n)s rujukan tidak sampai di tujuan", n),
-    }[kode] % {"n": _angka(n)}
+    }[kode] % {"n": angka_id(n)}
     if di:
         return _("%(kejadian)s di %(tempat)s.") % {"kejadian": pola, "tempat": di}
     return f"{pola}."
@@ -313,7 +308,7 @@ def svg_batang(judul: str, label: Sequence[str], seri: Sequence[tuple[str, str, 
         f'<text x="{kiri}" y="10" font-size="8" font-weight="bold">{escape(judul)}</text>',
         f'<line x1="{kiri}" y1="{atas + tinggi_plot}" x2="{lebar - 4}" y2="{atas + tinggi_plot}" stroke="#666" '
         f'stroke-width="0.5"/>',
-        f'<text x="{kiri - 3}" y="{atas + 3}" text-anchor="end">{_angka(puncak)}</text>',
+        f'<text x="{kiri - 3}" y="{atas + 3}" text-anchor="end">{angka_id(puncak)}</text>',
         f'<text x="{kiri - 3}" y="{atas + tinggi_plot}" text-anchor="end">0</text>',
     ]
     for i, nama in enumerate(label):
@@ -328,7 +323,7 @@ def svg_batang(judul: str, label: Sequence[str], seri: Sequence[tuple[str, str, 
             y -= h
             bagian.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{warna}"/>')
         if total[i]:
-            bagian.append(f'<text x="{x + w / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle">{_angka(total[i])}</text>')
+            bagian.append(f'<text x="{x + w / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle">{angka_id(total[i])}</text>')
         bagian.append(f'<text x="{x + w / 2:.1f}" y="{atas + tinggi_plot + 9}" text-anchor="middle">'
                       f'{escape(nama)}</text>')
     if len(seri) > 1:

@@ -15,7 +15,7 @@ register = template.Library()
 KOSONG = "–"
 
 
-def _angka(value, desimal: int) -> str:
+def angka_id(value, desimal: int = 0) -> str:
     # Round half up first: Django's number_format cuts the extra digits off instead of rounding them.
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-desimal), ROUND_HALF_UP)
     return number_format(rounded, decimal_pos=desimal, use_l10n=True, force_grouping=True)
@@ -26,11 +26,11 @@ def format_angka(value, satuan: str) -> str:
     if value is None or value == "":
         return KOSONG
     if satuan == Satuan.PERSEN:
-        return f"{_angka(value, 2)}%"
+        return f"{angka_id(value, 2)}%"
     if satuan == Satuan.PER_SERIBU:
-        return _("%(angka)s per 1.000 kelahiran hidup") % {"angka": _angka(value, 1)}
+        return _("%(angka)s per 1.000 kelahiran hidup") % {"angka": angka_id(value, 1)}
     if satuan == Satuan.RUPIAH:
-        return f"Rp {_angka(value, 0)}"
+        return f"Rp {angka_id(value, 0)}"
     if satuan == Satuan.MENIT:
         menit = int(Decimal(value))
         if menit >= 60:
@@ -39,7 +39,7 @@ def format_angka(value, satuan: str) -> str:
             return _("%(jam)s jam %(menit)s menit") % {"jam": menit // 60, "menit": menit % 60}
         return _("%(menit)s menit") % {"menit": menit}
     value = Decimal(value)
-    return _angka(value, 0 if value == value.to_integral_value() else 2)
+    return angka_id(value, 0 if value == value.to_integral_value() else 2)
 
 
 @register.filter
@@ -74,7 +74,7 @@ def perubahan(nilai_kini, nilai_lalu) -> str:
     tanda = "+" if beda > 0 else ("−" if beda < 0 else "±")
     satuan = nilai_kini.indikator.satuan
     if satuan == Satuan.PERSEN:
-        return _("%(tanda)s%(angka)s poin") % {"tanda": tanda, "angka": _angka(abs(beda), 2)}
+        return _("%(tanda)s%(angka)s poin") % {"tanda": tanda, "angka": angka_id(abs(beda), 2)}
     if satuan == Satuan.PER_SERIBU:
-        return f"{tanda}{_angka(abs(beda), 1)}"
+        return f"{tanda}{angka_id(abs(beda), 1)}"
     return f"{tanda}{format_angka(abs(beda), satuan)}"
