@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import socket
 import statistics
 import subprocess
@@ -47,7 +48,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 PY = sys.executable
-SECRET = "bench-only-secret-key-not-for-production"
+# A random key per run (settings refuse a short or guessable one with DEBUG off); inherited by the workers
+# and gunicorn through the environment, so the session cookies made here are valid there.
+SECRET = os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kemitraan_bench"
 QUICK_DB = "kemitraan_bench_quick"
 QUICK_SCALE = 0.003
@@ -184,7 +187,9 @@ def machine() -> dict:
 
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": ram, "python": platform.python_version(),
             "django": django.get_version(), "database": db, "postgres": db if "PostgreSQL" in db else None,
-            "os": platform.platform(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+            "os": platform.platform(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            # The machine may be shared: its load when the run started (and, below, when it ended).
+            "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()]}
 
 
 # --- Fixtures: the scopes measured and their users ----------------------------------------------------
@@ -231,6 +236,26 @@ class Scope:
                 "kabupaten_terbesar": f"{self.kab_besar.pk} {self.kab_besar.nama} ({self.n_besar} Puskesmas)",
                 "provinsi": f"{self.provinsi} ({self.n_pkm_prov} Puskesmas)",
                 "bulan": self.bulan_kode, "tahun": self.tahun}
+
+
+def masuk(client, user) -> None:
+    """force_login, plus the second login step for the roles that need it (Dinkes, admin: akun/): a
+    confirmed authenticator whose id sits in the session, as django_otp.login leaves it after a right code.
+    The pages then cost what they cost a real, verified user (the device is read on every request)."""
+    client.force_login(user)
+    try:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from akun.services import wajib_dua_langkah
+    except ImportError:  # no two-step login in this version
+        return
+    if not wajib_dua_langkah(user):
+        return
+    device, _c = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 # --- Dashboards ---------------------------------------------------------------------------------------
@@ -285,13 +310,13 @@ def measure_dashboard(name: str, call, n: int, budget: float) -> dict:
 def dashboards(scope: Scope, n: int, budget: float) -> list[dict]:
     from django.test import Client
 
-    from laporan.hitung import Cakupan, hitung, tren
+    from laporan.hitung import Cakupan, hitung
     from laporan.periode import Periode, dua_belas_bulan_sampai
     from laporan.views_dasbor import TREN_UKURAN
 
     def page(user, url):
         client = Client()
-        client.force_login(user)
+        masuk(client, user)
 
         def call():
             r = client.get(url)
@@ -300,9 +325,9 @@ def dashboards(scope: Scope, n: int, budget: float) -> list[dict]:
         return call
 
     def provinsi():
+        # What a province page would call: as the district dashboard (views_dasbor._hitung_dasbor).
         cak, per = Cakupan("provinsi", scope.provinsi), Periode.tahun(scope.tahun)
-        hitung(cak, per, kelompok="puskesmas")
-        tren(cak, dua_belas_bulan_sampai(per), TREN_UKURAN)
+        hitung(cak, per, kelompok="puskesmas", tren_ukuran=TREN_UKURAN, tren_bulan=dua_belas_bulan_sampai(per))
 
     out = []
     for name, call in (
@@ -408,7 +433,7 @@ def session_cookie(user) -> str:
     from django.test import Client
 
     c = Client()
-    c.force_login(user)
+    masuk(c, user)
     from django.conf import settings
 
     return f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}"
@@ -627,7 +652,8 @@ def metrics(res: dict) -> list[dict]:
 def markdown(data: dict) -> str:
     mc = data["machine"]
     lines = [f"Scale {data['scale']} · {mc['cpu']}, {mc['cores']} cores, {mc['ram_gb']} GB RAM · Python "
-             f"{mc['python']} · {mc['database']} · {mc['date']}", "",
+             f"{mc['python']} · {mc['database']} · {mc['date']} · load average {mc.get('load_average_1_5_15_min')}"
+             f" → {mc.get('load_average_at_end')}", "",
              "| metric | value | unit | detail |", "| --- | ---: | --- | --- |"]
     for m in data["metrics"]:
         v = m["value"]
@@ -650,6 +676,9 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=None, help="scale generated when the database has no data")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--keep", action="store_true", help="quick mode: keep the throwaway database")
+    ap.add_argument("--parts", default="dashboards,pdf,import,load",
+                    help="what to measure (comma-separated); a part not measured is carried over from the existing "
+                         "--out file, marked with the run it came from")
     ap.add_argument("--worker", choices=["pdf", "import"], help=argparse.SUPPRESS)
     ap.add_argument("--worker-args", default="", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -694,39 +723,56 @@ def main() -> None:
         log(f"scope: {res['scope']}")
         res["dashboards"] = dashboards(scope, n, budget)
         res["queries_per_page"] = {d["name"]: d["queries"] for d in res["dashboards"] if "queries" in d}
+        parts = set(a.parts.split(","))
+        lama = {}
+        if parts != {"dashboards", "pdf", "import", "load"} and out.exists():
+            lama = json.loads(out.read_text())
+        dari_lama = {}
+        for part in ("pdf", "import", "load"):
+            if part not in parts and part in lama:
+                res[part] = lama[part]
+                # The date it was measured: that of the earlier run, or the one it was itself carried from.
+                dari_lama[part] = (lama.get("carried_over", {}).get("parts", {}).get(part)
+                                   or lama.get("machine", {}).get("date"))
+        if dari_lama:
+            res["carried_over"] = {"parts": dari_lama, "note": f"not measured in this run: copied from {out.name}, "
+                                   "measured on the dates given (the earlier run)"}
 
-        res["pdf"] = {}
-        bulan = scope.bulan_kode
-        jobs = [("plain", "plain", "-", "-", reps), ("bulanan", "bulanan", str(scope.pkm.pk), bulan, reps),
-                ("kabupaten", "kabupaten", scope.kab.pk, str(scope.tahun), 1 if a.quick else 2)]
-        if scope.kab_besar.pk != scope.kab.pk:
-            jobs.append(("kabupaten_terbesar", "kabupaten", scope.kab_besar.pk, str(scope.tahun), 1))
-        for key, kind, ident, per, r in jobs:
-            log(f"pdf {key}")
+        if "pdf" in parts:
+            res["pdf"] = {}
+            bulan = scope.bulan_kode
+            jobs = [("plain", "plain", "-", "-", reps), ("bulanan", "bulanan", str(scope.pkm.pk), bulan, reps),
+                    ("kabupaten", "kabupaten", scope.kab.pk, str(scope.tahun), 1 if a.quick else 2)]
+            if scope.kab_besar.pk != scope.kab.pk:
+                jobs.append(("kabupaten_terbesar", "kabupaten", scope.kab_besar.pk, str(scope.tahun), 1))
+            for key, kind, ident, per, r in jobs:
+                log(f"pdf {key}")
+                try:
+                    p = run_worker(url, ["--worker", "pdf", "--worker-args", f"{kind}|{ident}|{per}|{r}"], 900)
+                    if key == "kabupaten":
+                        p["puskesmas"] = scope.n_kab
+                    if key == "kabupaten_terbesar":
+                        p["puskesmas"] = scope.n_besar
+                    res["pdf"][key] = p
+                except Exception as exc:  # noqa: BLE001
+                    log(f"pdf {key} failed: {exc}")
+                    res["pdf"][key] = {"error": str(exc)[-500:]}
+
+        if "import" in parts:
+            log(f"import {rows:,} rows")
             try:
-                p = run_worker(url, ["--worker", "pdf", "--worker-args", f"{kind}|{ident}|{per}|{r}"], 900)
-                if key == "kabupaten":
-                    p["puskesmas"] = scope.n_kab
-                if key == "kabupaten_terbesar":
-                    p["puskesmas"] = scope.n_besar
-                res["pdf"][key] = p
+                res["import"] = run_worker(url, ["--worker", "import", "--worker-args", str(rows)], 900)
             except Exception as exc:  # noqa: BLE001
-                log(f"pdf {key} failed: {exc}")
-                res["pdf"][key] = {"error": str(exc)[-500:]}
+                log(f"import failed: {exc}")
+                res["import"] = {"error": str(exc)[-500:]}
 
-        log(f"import {rows:,} rows")
-        try:
-            res["import"] = run_worker(url, ["--worker", "import", "--worker-args", str(rows)], 900)
-        except Exception as exc:  # noqa: BLE001
-            log(f"import failed: {exc}")
-            res["import"] = {"error": str(exc)[-500:]}
-
-        log(f"load: {users} users for {seconds:.0f} s")
-        try:
-            res["load"] = load_test(url, scope, users, seconds)
-        except Exception as exc:  # noqa: BLE001
-            log(f"load failed: {exc}")
-            res["load"] = {"error": str(exc)[-500:]}
+        if "load" in parts:
+            log(f"load: {users} users for {seconds:.0f} s")
+            try:
+                res["load"] = load_test(url, scope, users, seconds)
+            except Exception as exc:  # noqa: BLE001
+                log(f"load failed: {exc}")
+                res["load"] = {"error": str(exc)[-500:]}
 
         other = other_scale_results(out, scale)
         if other:
@@ -735,6 +781,7 @@ def main() -> None:
         res["metrics"] = metrics(res)
         res["goals"] = goals(res, other)
         res["total_seconds"] = round(time.perf_counter() - t_start, 1)
+        res["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         data = {"machine": res.pop("machine"), "scale": res.pop("scale"), "metrics": res.pop("metrics"),
                 "goals": res.pop("goals"), **res}
         out.parent.mkdir(parents=True, exist_ok=True)

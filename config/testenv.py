@@ -6,7 +6,10 @@ Real values given in the environment (CI's DATABASE_URL, REDIS_URL) are kept.
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# Long enough for the production refusal in settings (50+ characters, not "django-insecure-…").
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789-abcdefghij")
+# DEBUG is off in tests, so settings refuse to start without hosts (the test client uses "testserver").
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # WhiteNoise's manifest storage makes live_server answer 404 for static files.
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright + ORM in live_server tests

@@ -11,6 +11,7 @@ from dukun.models import Dukun, StatusDukun
 from puskesmas import access
 from puskesmas.forms import KelurahanChoiceField
 from puskesmas.models import Bidan, Kelurahan, Puskesmas
+from puskesmas.versi import VersiFormMixin
 
 
 class BidanChoiceField(forms.ModelMultipleChoiceField):
@@ -18,7 +19,7 @@ class BidanChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.nama} — {obj.fasilitas.nama}"
 
 
-class DukunForm(forms.ModelForm):
+class DukunForm(VersiFormMixin, forms.ModelForm):
     kelurahan = KelurahanChoiceField(queryset=Kelurahan.objects.none(), label=_("Kelurahan/desa"))
     dikenal_oleh = BidanChoiceField(
         queryset=Bidan.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
@@ -60,6 +61,7 @@ class DukunForm(forms.ModelForm):
         # Short fields side by side even on a phone; the GPS button fills the point where she stands.
         helper = FormHelper()
         helper.form_tag = False
+        helper.render_hidden_fields = True  # the version or the one-time token (VersiFormMixin)
         helper.layout = Layout(
             "nama", "nama_panggilan",
             Row(Column("tahun_lahir", css_class="col-6"), Column("lama_praktik_tahun", css_class="col-6"),

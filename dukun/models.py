@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from puskesmas.models import Bidan, Kelurahan, telepon_validator
+from puskesmas.versi import TANPA_RIWAYAT, BerversiModel, SekaliKirimModel
 
 
 class StatusDukun(models.TextChoices):
@@ -76,7 +77,7 @@ def tahun_ini() -> int:
     return timezone.localdate().year
 
 
-class Dukun(models.Model):
+class Dukun(BerversiModel, SekaliKirimModel):
     nama = models.CharField(_("nama"), max_length=150)
     nama_panggilan = models.CharField(_("nama panggilan"), max_length=60, blank=True)
     tahun_lahir = models.PositiveSmallIntegerField(
@@ -114,7 +115,7 @@ class Dukun(models.Model):
         verbose_name=_("dicatat oleh"),
     )
     dicatat_pada = models.DateTimeField(_("dicatat pada"), default=timezone.now, editable=False)
-    history = HistoricalRecords(m2m_fields=[dikenal_oleh])
+    history = HistoricalRecords(m2m_fields=[dikenal_oleh], excluded_fields=TANPA_RIWAYAT)
 
     objects = DukunQuerySet.as_manager()
 

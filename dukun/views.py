@@ -15,6 +15,7 @@ from kemitraan.services_kemitraan import mitra_dukun
 from puskesmas import access
 from puskesmas.history import riwayat_perubahan
 from puskesmas.models import Bidan, Puskesmas
+from puskesmas.versi import PESAN_SUDAH_TERSIMPAN, VersiBerubah, buat_sekali, konflik
 
 PAGE_SIZE = 25
 
@@ -76,8 +77,12 @@ def dukun_create_view(request):
     form = DukunForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        dukun = dukun_create(dicatat_oleh=request.user, dikenal_oleh=data.pop("dikenal_oleh"), **data)
-        messages.success(request, _("Dukun %(nama)s ditambahkan ke registri.") % {"nama": dukun.nama})
+        dukun, baru = buat_sekali(Dukun.objects.all(), data.get("token_kirim"), lambda: (
+            dukun_create(dicatat_oleh=request.user, dikenal_oleh=data.pop("dikenal_oleh"), **data)))
+        if baru:
+            messages.success(request, _("Dukun %(nama)s ditambahkan ke registri.") % {"nama": dukun.nama})
+        else:
+            messages.info(request, PESAN_SUDAH_TERSIMPAN)
         return redirect("dukun:detail", pk=dukun.pk)
     return render(request, "dukun/dukun_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -88,13 +93,20 @@ def dukun_update_view(request, pk):
         Dukun.objects.visible_to(request.user), pk, writable=Dukun.objects.writable_by(request.user)
     )
     form = DukunForm(request.POST or None, instance=dukun, user=request.user)
+    beda = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        dukun_update(dukun=dukun, dikenal_oleh=data.pop("dikenal_oleh"), **data)
-        messages.success(request, _("Perubahan data %(nama)s disimpan.") % {"nama": dukun.nama})
-        return redirect("dukun:detail", pk=dukun.pk)
-    return render(request, "dukun/dukun_form.html", {"form": form, "dukun": dukun},
-                  status=400 if form.errors else 200)
+        try:
+            dukun_update(dukun=dukun, dikenal_oleh=data.pop("dikenal_oleh"), **data)
+        except VersiBerubah:
+            dukun = access.get_in_scope(Dukun.objects.visible_to(request.user), pk,
+                                        writable=Dukun.objects.writable_by(request.user))
+            beda = konflik(form, dukun)
+        if beda is None:
+            messages.success(request, _("Perubahan data %(nama)s disimpan.") % {"nama": dukun.nama})
+            return redirect("dukun:detail", pk=dukun.pk)
+    return render(request, "dukun/dukun_form.html", {"form": form, "dukun": dukun, "konflik": beda},
+                  status=409 if beda else 400 if form.errors else 200)
 
 
 @login_required

@@ -24,6 +24,7 @@ from kemitraan.models import (
 from kemitraan.services_pertemuan import LAMPIRAN_MAKS_BITA, periksa_berkas
 from puskesmas import access
 from puskesmas.models import Bidan, Puskesmas
+from puskesmas.versi import VersiBerubah, VersiFormMixin
 
 TANGGAL = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WAKTU = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -52,6 +53,8 @@ class GalatLayananMixin:
         """Call a service; a rule it enforces lands on this form and nothing is saved (None)."""
         try:
             return fungsi(**kwargs)
+        except VersiBerubah:
+            raise  # not an error of the input: the view shows what changed (puskesmas.versi.konflik)
         except ValidationError as exc:
             self.tempel_galat(exc)
             return None
@@ -60,7 +63,7 @@ class GalatLayananMixin:
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-class PertemuanForm(GalatLayananMixin, forms.ModelForm):
+class PertemuanForm(VersiFormMixin, GalatLayananMixin, forms.ModelForm):
     """Plan a meeting (create) or change its plan (update: the organising Puskesmas stays)."""
 
     class Meta:
@@ -87,7 +90,9 @@ class PertemuanForm(GalatLayananMixin, forms.ModelForm):
         pass
 
 
-class PelaksanaanForm(GalatLayananMixin, forms.Form):
+class PelaksanaanForm(VersiFormMixin, GalatLayananMixin, forms.Form):
+    """`versi=` the meeting's version: two people may be correcting the minutes at once."""
+
     waktu_pelaksanaan = forms.DateTimeField(label=_("Tanggal dan jam pelaksanaan"), widget=WAKTU)
     notulen = forms.CharField(
         label=_("Notulen"), required=False, widget=forms.Textarea(attrs={"rows": 6}),

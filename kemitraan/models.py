@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from dukun.models import Dukun
 from puskesmas.models import Bidan, Kelurahan, Puskesmas
+from puskesmas.versi import TANPA_RIWAYAT, BerversiModel, SekaliKirimModel
 
 
 class PuskesmasScopedQuerySet(models.QuerySet):
@@ -182,7 +183,7 @@ class StatusPertemuan(models.TextChoices):
     BATAL = "batal", pgettext_lazy("status", "Batal")
 
 
-class Pertemuan(models.Model):
+class Pertemuan(BerversiModel, SekaliKirimModel):
     puskesmas = models.ForeignKey(
         Puskesmas, on_delete=models.PROTECT, related_name="pertemuan", verbose_name=_("Puskesmas penyelenggara")
     )
@@ -204,7 +205,7 @@ class Pertemuan(models.Model):
     )
     bidan_hadir = models.ManyToManyField(Bidan, through="KehadiranBidan", related_name="pertemuan_dihadiri")
     dukun_hadir = models.ManyToManyField(Dukun, through="KehadiranDukun", related_name="pertemuan_dihadiri")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=TANPA_RIWAYAT)
 
     objects = PuskesmasScopedQuerySet.as_manager()
 

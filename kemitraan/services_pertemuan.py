@@ -43,6 +43,7 @@ from kemitraan.models import (
 )
 from laporan.kunci import Tersimpan, pastikan_terbuka, tanggal_lokal
 from puskesmas.models import Bidan, Puskesmas, User
+from puskesmas.versi import periksa_versi
 
 # Largest attachment accepted (bytes): a phone photo or a scanned sheet fits comfortably.
 LAMPIRAN_MAKS_BITA = 5 * 1024 * 1024
@@ -170,22 +171,26 @@ def _tolak_bila_batal(pertemuan: Pertemuan) -> None:
 @transaction.atomic
 def pertemuan_create(
     *, puskesmas: Puskesmas, jenis: str, waktu_rencana: dt.datetime, tempat: str = "", fasilitator: str = "",
-    materi: str = "", dibuat_oleh: User | None = None,
+    materi: str = "", dibuat_oleh: User | None = None, token_kirim=None,
 ) -> Pertemuan:
-    """Plan a meeting."""
+    """Plan a meeting. `token_kirim`: the create form's one-time token (see puskesmas.versi.buat_sekali)."""
     pertemuan = Pertemuan(
         puskesmas=puskesmas, jenis=jenis, waktu_rencana=waktu_rencana, tempat=tempat, fasilitator=fasilitator,
-        materi=materi, dibuat_oleh=dibuat_oleh, status=StatusPertemuan.DIRENCANAKAN,
+        materi=materi, dibuat_oleh=dibuat_oleh, status=StatusPertemuan.DIRENCANAKAN, token_kirim=token_kirim,
     )
     _pastikan_terbuka(pertemuan)
-    pertemuan.full_clean()
+    pertemuan.full_clean(exclude=["token_kirim"])  # unique by the database: buat_sekali answers a repeat
     pertemuan.save()
     return pertemuan
 
 
 @transaction.atomic
-def pertemuan_update(*, pertemuan: Pertemuan, **fields) -> Pertemuan:
-    """Change the plan (kind, time, place, facilitator, topics); never the Puskesmas or the status."""
+def pertemuan_update(*, pertemuan: Pertemuan, versi: int | None = None, **fields) -> Pertemuan:
+    """Change the plan (kind, time, place, facilitator, topics); never the Puskesmas or the status.
+
+    `versi`: the version the form was loaded with; a meeting saved meanwhile raises VersiBerubah.
+    """
+    periksa_versi(pertemuan, versi)
     unknown = set(fields) - set(FIELD_RENCANA)
     if unknown:
         raise ValidationError(
@@ -200,8 +205,14 @@ def pertemuan_update(*, pertemuan: Pertemuan, **fields) -> Pertemuan:
 
 
 @transaction.atomic
-def pertemuan_laksanakan(*, pertemuan: Pertemuan, waktu_pelaksanaan: dt.datetime, notulen: str = "") -> Pertemuan:
-    """Record that the meeting was held (or correct when and what was recorded)."""
+def pertemuan_laksanakan(
+    *, pertemuan: Pertemuan, waktu_pelaksanaan: dt.datetime, notulen: str = "", versi: int | None = None
+) -> Pertemuan:
+    """Record that the meeting was held (or correct when and what was recorded).
+
+    The minutes are a long text two people may be correcting at once: `versi` as in pertemuan_update.
+    """
+    periksa_versi(pertemuan, versi)
     if pertemuan.status == StatusPertemuan.BATAL:
         raise ValidationError(_("Pertemuan yang dibatalkan tidak dapat dicatat sebagai terlaksana."))
     pertemuan.status = StatusPertemuan.TERLAKSANA
@@ -215,7 +226,13 @@ def pertemuan_laksanakan(*, pertemuan: Pertemuan, waktu_pelaksanaan: dt.datetime
 
 @transaction.atomic
 def pertemuan_batalkan(*, pertemuan: Pertemuan, alasan: str) -> Pertemuan:
-    """Cancel a planned meeting; the reason is kept in the minutes field (a cancelled meeting has none)."""
+    """Cancel a planned meeting; the reason is kept in the minutes field (a cancelled meeting has none).
+
+    No version needed: a one-way step, decided on the locked row's status (a second cancel, or one racing
+    "record as held", is refused instead of overwriting the minutes).
+    """
+    if periksa_versi(pertemuan, None) is not None:
+        pertemuan.refresh_from_db()  # the stored row, also a plan changed meanwhile: nothing stale is saved back
     if pertemuan.status != StatusPertemuan.DIRENCANAKAN:
         raise ValidationError(_("Hanya pertemuan yang masih direncanakan yang dapat dibatalkan."))
     if not alasan.strip():

@@ -68,6 +68,7 @@ from kemitraan.services_pertemuan import (
 from puskesmas import access
 from puskesmas.history import riwayat_perubahan
 from puskesmas.models import Bidan, Puskesmas, Role
+from puskesmas.versi import PESAN_SUDAH_TERSIMPAN, VersiBerubah, buat_sekali, konflik
 
 PAGE_SIZE = 25
 # The owner role of a follow-up that a user of each role answers for ("Tindak lanjut saya").
@@ -195,10 +196,11 @@ def pertemuan_detail(request, pk):
 
 
 def _halaman_form(request, form, *, judul: str, cancel_url: str, pertemuan: Pertemuan | None = None,
-                  keterangan: str = ""):
+                  keterangan: str = "", konflik=None):
     return render(request, "kemitraan/pertemuan_form.html", {
         "form": form, "judul": judul, "cancel_url": cancel_url, "pertemuan": pertemuan, "keterangan": keterangan,
-    }, status=400 if form.errors else 200)
+        "konflik": konflik,
+    }, status=409 if konflik else 400 if form.errors else 200)
 
 
 @login_required
@@ -210,11 +212,15 @@ def pertemuan_create_view(request):
     form = PertemuanForm(_post_atau_none(request), user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            pertemuan = pertemuan_create(dibuat_oleh=user, **form.cleaned_data)
+            pertemuan, baru = buat_sekali(Pertemuan.objects.all(), form.cleaned_data.get("token_kirim"),
+                                          lambda: pertemuan_create(dibuat_oleh=user, **form.cleaned_data))
         except ValidationError as exc:
             form.tempel_galat(exc)
         else:
-            messages.success(request, _("Pertemuan direncanakan: %(pertemuan)s.") % {"pertemuan": pertemuan})
+            if baru:
+                messages.success(request, _("Pertemuan direncanakan: %(pertemuan)s.") % {"pertemuan": pertemuan})
+            else:
+                messages.info(request, PESAN_SUDAH_TERSIMPAN)
             return redirect("pertemuan:detail", pk=pertemuan.pk)
     return _halaman_form(request, form, judul=_("Rencanakan pertemuan"), cancel_url=reverse("pertemuan:list"))
 
@@ -223,16 +229,20 @@ def pertemuan_create_view(request):
 def pertemuan_update_view(request, pk):
     pertemuan = _pertemuan(request, pk, tulis=True)
     form = PertemuanForm(_post_atau_none(request), instance=pertemuan, user=request.user)
+    beda = None
     if request.method == "POST" and form.is_valid():
         try:
             pertemuan_update(pertemuan=pertemuan, **form.cleaned_data)
+        except VersiBerubah:
+            pertemuan = _pertemuan(request, pk, tulis=True)
+            beda = konflik(form, pertemuan)
         except ValidationError as exc:
             form.tempel_galat(exc)
-        else:
+        if beda is None and not form.errors:
             messages.success(request, _("Perubahan rencana pertemuan disimpan."))
             return redirect("pertemuan:detail", pk=pertemuan.pk)
     return _halaman_form(request, form, judul=_("Ubah rencana pertemuan"), pertemuan=pertemuan,
-                         cancel_url=_url_detail(pertemuan))
+                         cancel_url=_url_detail(pertemuan), konflik=beda)
 
 
 @login_required
@@ -240,19 +250,24 @@ def pertemuan_laksanakan_view(request, pk):
     pertemuan = _pertemuan(request, pk, tulis=True)
     awal = pertemuan.waktu_pelaksanaan or (pertemuan.waktu_rencana if pertemuan.waktu_rencana <= timezone.now()
                                              else None)
-    form = PelaksanaanForm(_post_atau_none(request), initial={"waktu_pelaksanaan": awal, "notulen": pertemuan.notulen})
+    form = PelaksanaanForm(_post_atau_none(request), initial={"waktu_pelaksanaan": awal, "notulen": pertemuan.notulen},
+                           versi=pertemuan.versi)
+    beda = None
     if request.method == "POST" and form.is_valid():
         try:
             pertemuan_laksanakan(pertemuan=pertemuan, **form.cleaned_data)
+        except VersiBerubah:
+            pertemuan = _pertemuan(request, pk, tulis=True)
+            beda = konflik(form, pertemuan)
         except ValidationError as exc:
             pertemuan.refresh_from_db()
             form.tempel_galat(exc)
-        else:
+        if beda is None and not form.errors:
             messages.success(request, _("Pertemuan dicatat terlaksana."))
             return redirect("pertemuan:detail", pk=pertemuan.pk)
     return _halaman_form(
         request, form, judul=_("Catat pelaksanaan pertemuan"), pertemuan=pertemuan, cancel_url=_url_detail(pertemuan),
-        keterangan=_("Kehadiran, lampiran dan tindak lanjut dicatat di halaman pertemuan."),
+        keterangan=_("Kehadiran, lampiran dan tindak lanjut dicatat di halaman pertemuan."), konflik=beda,
     )
 
 

@@ -18,6 +18,7 @@ from kia.models import FaktorRisiko, Ibu, Kehamilan, validate_nik
 from puskesmas import access
 from puskesmas.forms import KelurahanChoiceField
 from puskesmas.models import Kelurahan, Puskesmas
+from puskesmas.versi import VersiFormMixin
 
 # Characters people type between the digits of a NIK ("1571 0123 ...", "1571.0123...").
 _PEMISAH_NIK = re.compile(r"[\s.\-]")
@@ -31,7 +32,7 @@ class DukunPilihan(forms.ModelChoiceField):
 # --- Mother ------------------------------------------------------------------------------------
 
 
-class IbuForm(GalatLayananMixin, forms.ModelForm):
+class IbuForm(VersiFormMixin, GalatLayananMixin, forms.ModelForm):
     """A mother: where she lives decides who may see her record, so only writable kelurahan are offered."""
 
     nik = forms.CharField(
@@ -73,6 +74,7 @@ class IbuForm(GalatLayananMixin, forms.ModelForm):
             self.fields["tetap_simpan"].label = _("Tetap simpan: ini memang ibu yang berbeda")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the one-time token of the create form (VersiFormMixin)
         self.helper.layout = Layout(
             "nama", "nik",
             Row(Column("tanggal_lahir", css_class="col-7"), Column("umur_tercatat", css_class="col-5"),
@@ -181,6 +183,22 @@ def mirip_nik(q: str) -> bool:
     """A search text with digits: perhaps a NIK (also typed with spaces or dots), which must not be searched
     for or echoed. Names carry no digits."""
     return bool(re.search(r"\d", q or ""))
+
+
+class CariNikForm(forms.Form):
+    """The NIK search: sent by POST only, so the number never lands in an address, a history or a log."""
+
+    nik = forms.CharField(
+        label=_("NIK"), max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Isi NIK yang dicari.")},
+    )
+
+    def clean_nik(self) -> str:
+        nik = _PEMISAH_NIK.sub("", self.cleaned_data.get("nik") or "")
+        if not re.fullmatch(r"\d{16}", nik):
+            raise forms.ValidationError(_("NIK harus 16 digit angka."), code="nik_format")
+        return nik
 
 
 # --- Pregnancy ---------------------------------------------------------------------------------

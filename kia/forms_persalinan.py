@@ -38,6 +38,7 @@ from kia.models import (
 )
 from puskesmas import access
 from puskesmas.models import Bidan, Fasilitas, Kelurahan, Puskesmas
+from puskesmas.versi import VersiFormMixin
 
 TANGGAL = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 JAM = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -80,7 +81,7 @@ KETERANGAN_KN = _("Tanggal kunjungan neonatal: KN1 6–48 jam, KN2 hari 3–7, K
 # --- Delivery -------------------------------------------------------------------------------------
 
 
-class PersalinanForm(GalatLayananMixin, forms.ModelForm):
+class PersalinanForm(VersiFormMixin, GalatLayananMixin, forms.ModelForm):
     """The delivery itself; its babies come in `BayiFormSet`."""
 
     peran_dukun = forms.MultipleChoiceField(
@@ -141,6 +142,7 @@ class PersalinanForm(GalatLayananMixin, forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
+        helper.render_hidden_fields = True  # the version or the one-time token (VersiFormMixin)
         setengah = "col-12 col-sm-6"
         helper.layout = Layout(
             Row(Column("tanggal", css_class="col-7 col-sm-6"), Column("jam", css_class="col-5 col-sm-6")),
@@ -263,8 +265,11 @@ def bayi_awal(persalinan: Persalinan | None, jumlah: int = 1) -> list[dict]:
     return [{} for _ in range(jumlah)]
 
 
-class BayiLanjutForm(GalatLayananMixin, forms.ModelForm):
-    """What is learnt about a baby after the delivery: the neonatal visits, and a death."""
+class BayiLanjutForm(VersiFormMixin, GalatLayananMixin, forms.ModelForm):
+    """What is learnt about a baby after the delivery: the neonatal visits, and a death.
+
+    Carries its delivery's version (`versi=`): the delivery's form edits the same baby.
+    """
 
     class Meta:
         model = Bayi
@@ -276,6 +281,7 @@ class BayiLanjutForm(GalatLayananMixin, forms.ModelForm):
         self.fields["tanggal_meninggal"].help_text = _("Hanya bila bayi lahir hidup lalu meninggal.")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the delivery's version (VersiFormMixin)
         self.helper.layout = Layout(
             _keterangan(KETERANGAN_KN),
             Row(Column("kn1", css_class="col-12 col-sm-4"), Column("kn2", css_class="col-6 col-sm-4"),

@@ -20,6 +20,7 @@ from kia.forms_persalinan import BULAN
 from kia.models import AlasanPenolakan, Ibu, JenisRujukan, Kehamilan, Rujukan, StatusRujukan, TandaBahaya
 from puskesmas import access
 from puskesmas.models import Bidan, Fasilitas, Kelurahan, Puskesmas
+from puskesmas.versi import VersiFormMixin
 
 
 def zona() -> str:
@@ -50,7 +51,7 @@ class KehamilanPilihan(forms.ModelChoiceField):
         return teks
 
 
-class RujukanForm(GalatLayananMixin, forms.ModelForm):
+class RujukanForm(VersiFormMixin, GalatLayananMixin, forms.ModelForm):
     """A referral of one mother; dukun, bidan and facility come from her Puskesmas, as far as the user sees."""
 
     jenis = forms.ChoiceField(choices=JenisRujukan.choices, widget=forms.RadioSelect, label=_("Jenis rujukan"))
@@ -98,6 +99,7 @@ class RujukanForm(GalatLayananMixin, forms.ModelForm):
                 self.initial.setdefault("bidan", saya.pk)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.render_hidden_fields = True  # the version or the one-time token (VersiFormMixin)
         self.helper.layout = Layout(
             "jenis", "waktu_rujuk", "dukun", "bidan", "fasilitas_tujuan", "kehamilan", "alasan", "tanda_bahaya",
             "tanda_bahaya_lainnya",

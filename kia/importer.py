@@ -60,6 +60,7 @@ from laporan.kunci import bulan_terkunci_pasangan, pesan_terkunci
 from puskesmas import access
 from puskesmas.importer import BerkasTidakValid, RowError, read_table
 from puskesmas.models import Kelurahan
+from puskesmas.versi import naikkan_versi
 from ringkasan import services as ringkasan
 
 PERSALINAN_KOLOM = [
@@ -836,6 +837,10 @@ class _Pemeriksa:
         if self.bayi_ubah:
             bulk_update_with_history(self.bayi_ubah, Bayi, BAYI_FIELDS, batch_size=BATCH, default_user=user,
                                      default_date=waktu)
+        # Bulk updates bypass save(): count the change, so an edit form opened before the import notices it.
+        diubah = {p.pk for p in self.persalinan_ubah} | {b.persalinan_id for b in self.bayi_ubah}
+        for chunk in _potong(sorted(diubah)):
+            naikkan_versi(Persalinan, chunk)
         pks = [p.pk for p in self.perlu_kajian]
         for chunk in _potong(pks):
             self.hasil.kajian_baru += len(services.naikkan_kajian(Persalinan.objects.filter(pk__in=chunk)))

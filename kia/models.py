@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from dukun.models import Dukun, rt_rw_validator
 from puskesmas.models import Bidan, Fasilitas, Kelurahan, Puskesmas, telepon_validator
+from puskesmas.versi import TANPA_RIWAYAT, BerversiModel, SekaliKirimModel
 
 UMUR_IBU_MIN, UMUR_IBU_MAX = 10, 60
 BERAT_MIN, BERAT_MAX = 300, 6500
@@ -163,7 +164,7 @@ class IbuQuerySet(KiaQuerySet):
         return qs
 
 
-class Ibu(Pencatatan):
+class Ibu(Pencatatan, SekaliKirimModel):
     nama = models.CharField(_("nama"), max_length=150)
     nik = models.CharField(
         _("NIK"), max_length=16, blank=True, validators=[validate_nik],
@@ -189,7 +190,7 @@ class Ibu(Pencatatan):
         Dukun, on_delete=models.PROTECT, null=True, blank=True, related_name="ibu",
         verbose_name=_("dukun yang menemukan/mendampingi"),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["token_kirim"])
 
     objects = IbuQuerySet.as_manager()
 
@@ -412,7 +413,7 @@ class RujukanQuerySet(KiaQuerySet):
         )
 
 
-class Rujukan(KiaRecord):
+class Rujukan(KiaRecord, BerversiModel, SekaliKirimModel):
     ibu = models.ForeignKey(Ibu, on_delete=models.PROTECT, related_name="rujukan", verbose_name=_("ibu"))
     kehamilan = models.ForeignKey(
         Kehamilan, on_delete=models.PROTECT, null=True, blank=True, related_name="rujukan",
@@ -445,7 +446,7 @@ class Rujukan(KiaRecord):
         _("alasan penolakan"), max_length=20, choices=AlasanPenolakan.choices, blank=True
     )
     keterangan_status = models.TextField(_("keterangan"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=TANPA_RIWAYAT)
 
     objects = RujukanQuerySet.as_manager()
 
@@ -638,7 +639,7 @@ class PersalinanQuerySet(KiaQuerySet):
         )
 
 
-class Persalinan(KiaRecord):
+class Persalinan(KiaRecord, BerversiModel, SekaliKirimModel):
     ibu = models.ForeignKey(Ibu, on_delete=models.PROTECT, related_name="persalinan", verbose_name=_("ibu"))
     kehamilan = models.OneToOneField(
         Kehamilan, on_delete=models.PROTECT, null=True, blank=True, related_name="persalinan",
@@ -689,7 +690,7 @@ class Persalinan(KiaRecord):
     id_eksternal = models.CharField(_("ID eksternal"), max_length=60, null=True, blank=True, unique=True,
                                     editable=False)
     catatan = models.TextField(_("catatan"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=TANPA_RIWAYAT)
 
     objects = PersalinanQuerySet.as_manager()
 

@@ -43,6 +43,7 @@ from kia.models import (
 )
 from laporan.kunci import Tersimpan, pastikan_terbuka, tanggal_lokal
 from puskesmas.models import Kelurahan, User
+from puskesmas.versi import VersiBerubah, naikkan_versi, periksa_versi
 from ringkasan.services import selesaikan_tertunda
 
 # Copied on save from the mother, so a form never sets them and full_clean must not ask for them.
@@ -87,6 +88,9 @@ def _periksa(obj, exclude: list[str], *, validate_unique: bool = True) -> None:
     query each (a delivery with two babies would pay a dozen). The database still enforces them.
     """
     puskesmas = _puskesmas(obj)
+    # The one-time form token is unique by a database constraint, which `puskesmas.versi.buat_sekali` relies
+    # on; checking it here as well would cost a query and turn a double click into a form error.
+    exclude = [*exclude, "token_kirim"]
     with timezone.override(puskesmas.zona) if puskesmas is not None else contextlib.nullcontext():
         obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
 
@@ -172,8 +176,12 @@ def rujukan_create(*, ibu: Ibu, dicatat_oleh: User | None, **fields) -> Rujukan:
 
 @_ringkasan
 @transaction.atomic
-def rujukan_update(*, rujukan: Rujukan, **fields) -> Rujukan:
-    """Correct the details of a referral; its status has its own path."""
+def rujukan_update(*, rujukan: Rujukan, versi: int | None = None, **fields) -> Rujukan:
+    """Correct the details of a referral; its status has its own path.
+
+    `versi`: the version the edit form was loaded with; a referral saved meanwhile raises VersiBerubah.
+    """
+    periksa_versi(rujukan, versi)
     terlarang = {"status", "waktu_diterima", "waktu_ditangani", "waktu_batal", "alasan_penolakan", "ibu"} & set(fields)
     if terlarang:
         raise ValueError(f"rujukan_update cannot change {sorted(terlarang)}")
@@ -344,14 +352,21 @@ def persalinan_create(*, ibu: Ibu, dicatat_oleh: User | None, bayi: Sequence[Map
 @_ringkasan
 @transaction.atomic
 def persalinan_update(
-    *, persalinan: Persalinan, bayi: Sequence[Mapping] = (), hapus_bayi: Iterable[int] = (), **fields
+    *, persalinan: Persalinan, bayi: Sequence[Mapping] = (), hapus_bayi: Iterable[int] = (), versi: int | None = None,
+    **fields,
 ) -> Persalinan:
-    """Change a delivery; `bayi` dicts with an `id` change that baby, without one add a baby."""
+    """Change a delivery; `bayi` dicts with an `id` change that baby, without one add a baby.
+
+    `versi`: the version the edit form was loaded with; a delivery (or one of its babies) saved meanwhile
+    raises VersiBerubah and nothing is written.
+    """
     if "ibu" in fields and fields["ibu"].pk != persalinan.ibu_id:
         raise ValueError("a delivery does not move to another mother")
     # Two people saving the same delivery are served one after the other (and its alerts raised once).
     # The stored row also tells the month the delivery is in now (a bound form already changed `persalinan`).
     tersimpan = Persalinan.objects.select_for_update().filter(pk=persalinan.pk).first()
+    if versi is not None and tersimpan is not None and tersimpan.versi != versi:
+        raise VersiBerubah(persalinan, versi_dimuat=versi, versi_tersimpan=tersimpan.versi)
     _apply(persalinan, fields)
     _pastikan_persalinan_terbuka(persalinan, persalinan.tanggal, tersimpan.tanggal if tersimpan else None)
     if {"bidan", "dukun", "tanggal"} & set(fields) and "kemitraan" not in fields:
@@ -361,16 +376,23 @@ def persalinan_update(
 
 @_ringkasan
 @transaction.atomic
-def bayi_update(*, bayi: Bayi, **fields) -> Bayi:
-    """Add the neonatal visits or a death to one baby; a death raises its alert."""
+def bayi_update(*, bayi: Bayi, versi: int | None = None, **fields) -> Bayi:
+    """Add the neonatal visits or a death to one baby; a death raises its alert.
+
+    A baby is edited on its delivery's form too: `versi` is the delivery's version the baby form was loaded
+    with, and each change of a baby counts as a new version of its delivery.
+    """
     persalinan = Persalinan.objects.select_for_update().filter(pk=bayi.persalinan_id).first()
     if persalinan is not None:
+        if versi is not None and persalinan.versi != versi:
+            raise VersiBerubah(persalinan, versi_dimuat=versi, versi_tersimpan=persalinan.versi)
         pastikan_terbuka(persalinan.puskesmas_id, persalinan.tanggal)
     _apply(bayi, fields)
     if KN_TANGGAL & set(fields):
         bayi.kn_dari_tanggal()
     _periksa(bayi, [*TURUNAN, "persalinan"])
     bayi.save()
+    naikkan_versi(Persalinan, [bayi.persalinan_id])
     naikkan_kajian(Persalinan.objects.filter(pk=bayi.persalinan_id))
     return bayi
 

@@ -15,15 +15,19 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from audit.models import Aksi
+from audit.services import catat
 from kia import selectors
-from kia.forms_ibu import IbuFilter, IbuForm, KehamilanForm, mirip_nik
+from kia.forms_ibu import CariNikForm, IbuFilter, IbuForm, KehamilanForm, mirip_nik
 from kia.models import Ibu, Kehamilan, Persalinan, Rujukan, hpl_naegele, samarkan_nik
 from kia.services import ibu_create, ibu_update, kehamilan_create, kehamilan_update
 from puskesmas import access
 from puskesmas.history import riwayat_perubahan
 from puskesmas.models import Puskesmas
+from puskesmas.versi import PESAN_SUDAH_TERSIMPAN, buat_sekali
 
 PAGE_SIZE = 25
 
@@ -75,6 +79,41 @@ def ibu_list(request):
     })
 
 
+# --- Search by NIK -------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("nik")
+@never_cache
+@login_required
+def ibu_cari_nik(request):
+    """Find a mother in scope by her NIK (POST), then open her record by its id.
+
+    For the roles that see NIK. A mother outside the user's scope is "not found", like one that
+    does not exist. Each search is audited without the number (audit.Aksi.CARI_NIK).
+    """
+    user = request.user
+    if not access.boleh_lihat_nik(user):
+        raise PermissionDenied
+    if request.method != "POST":
+        if request.GET:  # a NIK typed into the address is not searched for, and sent away from it
+            return redirect(request.path)
+        return render(request, "kia/ibu_cari_nik.html", {"form": CariNikForm()})
+    form = CariNikForm(request.POST)
+    ditemukan = []
+    if form.is_valid():
+        ditemukan = list(Ibu.objects.visible_to(user).filter(nik=form.cleaned_data["nik"])
+                         .select_related("kelurahan").order_by("nama", "pk")[:20])
+        if len(ditemukan) == 1:
+            catat(aksi=Aksi.CARI_NIK, request=request, objek=ditemukan[0], keterangan="ditemukan")
+            return redirect("kia:ibu_detail", pk=ditemukan[0].pk)
+        catat(aksi=Aksi.CARI_NIK, request=request,
+              keterangan=f"ditemukan_{len(ditemukan)}" if ditemukan else "tidak_ditemukan")
+        if not ditemukan:
+            form.add_error("nik", _("Tidak ada ibu dengan NIK ini di wilayah Anda."))
+    return render(request, "kia/ibu_cari_nik.html", {"form": form, "ditemukan": ditemukan},
+                  status=400 if form.errors else 200)
+
+
 # --- Detail -------------------------------------------------------------------------------------
 
 
@@ -82,6 +121,7 @@ def ibu_list(request):
 def ibu_detail(request, pk):
     user = request.user
     ibu = _ibu(request, pk)
+    catat(aksi=Aksi.LIHAT_IBU, request=request, objek=ibu)  # an unaudited read is refused (audit/services.py)
     lihat_nik = access.boleh_lihat_nik(user)
     kehamilan = list(
         Kehamilan.objects.visible_to(user).filter(ibu=ibu).select_related("dukun").order_by("-tanggal_daftar", "-pk")
@@ -119,9 +159,13 @@ def ibu_create_view(request):
         raise PermissionDenied
     form = IbuForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.periksa_duplikat():
-        ibu = form.panggil_layanan(ibu_create, dicatat_oleh=request.user, **form.data_layanan())
+        ibu, baru = buat_sekali(Ibu.objects.all(), form.cleaned_data.get("token_kirim"), lambda: (
+            form.panggil_layanan(ibu_create, dicatat_oleh=request.user, **form.data_layanan())))
         if ibu is not None:
-            messages.success(request, _("Ibu %(nama)s dicatat.") % {"nama": ibu.nama})
+            if baru:
+                messages.success(request, _("Ibu %(nama)s dicatat.") % {"nama": ibu.nama})
+            else:
+                messages.info(request, PESAN_SUDAH_TERSIMPAN)
             return redirect("kia:ibu_detail", pk=ibu.pk)
     return _form_ibu(request, form, None)
 

@@ -21,6 +21,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Aksi
+from audit.services import catat
 from kemitraan.models import Kemitraan
 from kemitraan.services_kemitraan import pembagian_jasa_teks
 from kia import services
@@ -46,6 +48,7 @@ from kia.models import (
 )
 from puskesmas import access
 from puskesmas.history import riwayat_perubahan
+from puskesmas.versi import PESAN_SUDAH_TERSIMPAN, Perbedaan, VersiBerubah, bandingkan, buat_sekali, konflik
 
 PAGE_SIZE = 25
 PREFIX_BAYI = "bayi"
@@ -131,6 +134,7 @@ def persalinan_detail(request, pk):
         ),
         pk,
     )
+    catat(aksi=Aksi.LIHAT_PERSALINAN, request=request, objek=persalinan)  # the delivery and its babies
     bayi_list = list(persalinan.bayi.order_by("urutan"))
     for b in bayi_list:
         b.kunjungan = (
@@ -226,20 +230,32 @@ def _halaman_persalinan(request, *, ibu: Ibu, persalinan: Persalinan | None = No
     if formset.is_valid() and form_valid:
         bayi, indeks, hapus = _bayi_untuk_layanan(formset, persalinan)
         sebelum = set(persalinan.kajian.values_list("pk", flat=True)) if persalinan else set()
+        baru = True
         try:
             if persalinan is None:
-                hasil = services.persalinan_create(ibu=ibu, dicatat_oleh=user, bayi=bayi, **form.data_layanan())
+                hasil, baru = buat_sekali(Persalinan.objects.all(), form.cleaned_data.get("token_kirim"), lambda: (
+                    services.persalinan_create(ibu=ibu, dicatat_oleh=user, bayi=bayi, **form.data_layanan())))
             else:
                 # kemitraan=None: the partnership is looked up again from the (possibly corrected) bidan,
                 # dukun and date.
                 hasil = services.persalinan_update(
                     persalinan=persalinan, bayi=bayi, hapus_bayi=hapus, kemitraan=None, **form.data_layanan()
                 )
+        except VersiBerubah:
+            terkini = Persalinan.objects.select_related("ibu").get(pk=persalinan.pk)
+            beda = _konflik_persalinan(form, formset, terkini)
+            if beda is not None:
+                return _render_form(request, form, formset, ibu=ibu, persalinan=terkini, konflik=beda)
+            messages.success(request, _("Perubahan data persalinan disimpan."))
+            return redirect("kia:persalinan_detail", pk=persalinan.pk)
         except services.PersalinanTidakValid as exc:
             form.tempel_galat(exc.persalinan)
             for i, errors in exc.bayi.items():
                 formset.forms[indeks[i]].tempel_galat(errors)
         else:
+            if not baru:
+                messages.info(request, PESAN_SUDAH_TERSIMPAN)
+                return redirect("kia:persalinan_detail", pk=hasil.pk)
             if persalinan is None:
                 messages.success(request, _("Persalinan %(ibu)s dicatat.") % {"ibu": ibu.nama})
             else:
@@ -249,8 +265,37 @@ def _halaman_persalinan(request, *, ibu: Ibu, persalinan: Persalinan | None = No
     return _render_form(request, form, formset, ibu=ibu, persalinan=persalinan, status=400)
 
 
-def _render_form(request, form, formset, *, ibu: Ibu, persalinan: Persalinan | None, status: int = 200):
+def _konflik_persalinan(form, formset, terkini: Persalinan):
+    """The refused save of a delivery: its own fields, and each baby the form holds against the stored ones."""
+    tersimpan = {b.pk: b for b in terkini.bayi.order_by("urutan")}
+    beda, dikirim = [], set()
+    for f in formset.forms:
+        pk, hapus = f.cleaned_data.get("id"), f.cleaned_data.get(DELETION_FIELD_NAME)
+        b = tersimpan.get(pk) if pk else None
+        if pk:
+            dikirim.add(pk)
+        if b is None and pk:
+            if not hapus:
+                beda.append(Perbedaan(_("Bayi"), _("ada"), _("sudah dihapus")))
+        elif b is None:
+            if not hapus:
+                beda.append(Perbedaan(_("Bayi baru"), _("ditambahkan"), "–"))
+        elif hapus:
+            beda.append(Perbedaan(_("Bayi ke-%(n)s") % {"n": b.urutan}, _("dihapus"), _("ada")))
+        else:
+            beda += bandingkan(f, b, awalan=_("Bayi ke-%(n)s: ") % {"n": b.urutan})
+    for pk, b in tersimpan.items():
+        if pk not in dikirim:
+            beda.append(Perbedaan(_("Bayi ke-%(n)s") % {"n": b.urutan}, "–", _("ditambahkan")))
+    return konflik(form, terkini, perbedaan=beda, riwayat=tersimpan.values())
+
+
+def _render_form(request, form, formset, *, ibu: Ibu, persalinan: Persalinan | None, status: int = 200,
+                 konflik=None):
+    if konflik is not None:
+        status = 409
     return render(request, "kia/persalinan_form.html", {
+        "konflik": konflik,
         "form": form,
         "formset": formset,
         "ibu": ibu,
@@ -297,11 +342,19 @@ def bayi_update_view(request, pk):
         Bayi.objects.visible_to(user).select_related("persalinan", "persalinan__ibu"), pk,
         writable=Bayi.objects.writable_by(user),
     )
-    form = BayiLanjutForm(request.POST if request.method == "POST" else None, instance=bayi)
+    form = BayiLanjutForm(request.POST if request.method == "POST" else None, instance=bayi,
+                          versi=bayi.persalinan.versi)
+    beda = None
     if request.method == "POST" and form.is_valid():
         sebelum = set(bayi.persalinan.kajian.values_list("pk", flat=True))
         try:
             services.bayi_update(bayi=bayi, **form.cleaned_data)
+        except VersiBerubah:
+            bayi = Bayi.objects.select_related("persalinan", "persalinan__ibu").get(pk=bayi.pk)
+            beda = konflik(form, bayi, riwayat=[bayi.persalinan], versi=bayi.persalinan.versi)
+            if beda is None:
+                messages.success(request, _("Data bayi ke-%(n)s disimpan.") % {"n": bayi.urutan})
+                return redirect("kia:persalinan_detail", pk=bayi.persalinan_id)
         except ValidationError as exc:
             bayi.refresh_from_db()
             form.tempel_galat(exc)
@@ -315,7 +368,8 @@ def bayi_update_view(request, pk):
         "persalinan": bayi.persalinan,
         "ibu": bayi.persalinan.ibu,
         "boleh_lihat_nik": access.boleh_lihat_nik(user),
-    }, status=400 if form.errors else 200)
+        "konflik": beda,
+    }, status=409 if beda else 400 if form.errors else 200)
 
 
 # --- Alerts and case reviews ---------------------------------------------------------------------------

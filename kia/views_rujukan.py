@@ -27,6 +27,7 @@ from laporan.services import render_pdf
 from puskesmas import access
 from puskesmas.history import riwayat_perubahan
 from puskesmas.models import Puskesmas
+from puskesmas.versi import PESAN_SUDAH_TERSIMPAN, VersiBerubah, buat_sekali, konflik
 
 PAGE_SIZE = 25
 WARNA_STATUS = {
@@ -165,9 +166,10 @@ def rujukan_status(request, pk):
 # --- Create and edit ----------------------------------------------------------------------------
 
 
-def _form(request, form, ibu: Ibu, rujukan: Rujukan | None):
-    return render(request, "kia/rujukan_form.html", {"form": form, "ibu": ibu, "rujukan": rujukan},
-                  status=400 if form.errors else 200)
+def _form(request, form, ibu: Ibu, rujukan: Rujukan | None, *, konflik=None):
+    return render(request, "kia/rujukan_form.html", {"form": form, "ibu": ibu, "rujukan": rujukan,
+                                                     "konflik": konflik},
+                  status=409 if konflik else 400 if form.errors else 200)
 
 
 @login_required
@@ -179,9 +181,13 @@ def rujukan_create_view(request, ibu):
     with zona_puskesmas(ibu.puskesmas):
         form = RujukanForm(request.POST if request.method == "POST" else None, user=user, ibu=ibu)
         if request.method == "POST" and form.is_valid():
-            rujukan = form.panggil_layanan(rujukan_create, ibu=ibu, dicatat_oleh=user, **form.cleaned_data)
+            rujukan, baru = buat_sekali(Rujukan.objects.all(), form.cleaned_data.get("token_kirim"), lambda: (
+                form.panggil_layanan(rujukan_create, ibu=ibu, dicatat_oleh=user, **form.cleaned_data)))
             if rujukan is not None:
-                messages.success(request, _("Rujukan %(ibu)s dicatat.") % {"ibu": ibu.nama})
+                if baru:
+                    messages.success(request, _("Rujukan %(ibu)s dicatat.") % {"ibu": ibu.nama})
+                else:
+                    messages.info(request, PESAN_SUDAH_TERSIMPAN)
                 return redirect("kia:rujukan_detail", pk=rujukan.pk)
         return _form(request, form, ibu, None)
 
@@ -193,7 +199,15 @@ def rujukan_update_view(request, pk):
         form = RujukanForm(request.POST if request.method == "POST" else None, instance=rujukan,
                            user=request.user, ibu=rujukan.ibu)
         if request.method == "POST" and form.is_valid():
-            if form.panggil_layanan(rujukan_update, rujukan=rujukan, **form.cleaned_data) is not None:
+            try:
+                disimpan = form.panggil_layanan(rujukan_update, rujukan=rujukan, **form.cleaned_data) is not None
+            except VersiBerubah:
+                rujukan = _rujukan(request, pk, tulis=True)
+                beda = konflik(form, rujukan)
+                if beda is not None:
+                    return _form(request, form, rujukan.ibu, rujukan, konflik=beda)
+                disimpan = True  # what she sent is what is saved now: nothing of hers is lost
+            if disimpan:
                 messages.success(request, _("Perubahan data rujukan disimpan."))
                 return redirect("kia:rujukan_detail", pk=rujukan.pk)
             rujukan.refresh_from_db()

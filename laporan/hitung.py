@@ -14,26 +14,32 @@ month already reported keeps the figures it had.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
     DurationField,
-    Exists,
+    Expression,
     ExpressionWrapper,
     F,
-    OuterRef,
+    IntegerField,
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.utils import timezone
+from django.utils.dateparse import parse_duration
 
 from dukun.models import Dukun, StatusDukun
 from kemitraan.models import (
@@ -75,7 +81,7 @@ from kia.models import (
     StatusRujukan,
     TempatPersalinan,
 )
-from laporan.indikator import DESIMAL, INDIKATOR, PENGALI, Indikator
+from laporan.indikator import DESIMAL, INDIKATOR, INDIKATOR_MAP, PENGALI, Indikator
 from laporan.periode import Periode
 from puskesmas.models import Bidan, Kabupaten, Kelurahan, Provinsi, Puskesmas
 from ringkasan.models import KOLOM, RingkasanBulanan
@@ -124,6 +130,8 @@ class Cakupan:
 
     tingkat: str
     kode: str
+    # The scope's zone when the caller already holds it (Cakupan.dari of a loaded object): saves a query.
+    zona_waktu: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.tingkat not in TINGKAT:
@@ -133,9 +141,11 @@ class Cakupan:
     @classmethod
     def dari(cls, obj) -> Cakupan:
         if isinstance(obj, Kelurahan):
-            return cls("kelurahan", obj.kode)
+            # A kelurahan's Puskesmas is the one whose wilayah kerja it is (puskesmas_qs): its zone, when loaded.
+            pkm = obj.puskesmas if obj.puskesmas_id and Kelurahan.puskesmas.is_cached(obj) else None
+            return cls("kelurahan", obj.kode, zona_waktu=pkm.zona_waktu if pkm else None)
         if isinstance(obj, Puskesmas):
-            return cls("puskesmas", str(obj.pk))
+            return cls("puskesmas", str(obj.pk), zona_waktu=obj.zona_waktu)
         if isinstance(obj, Kabupaten):
             return cls("kabupaten", obj.kode)
         if isinstance(obj, Provinsi):
@@ -153,7 +163,10 @@ class Cakupan:
         return Q(**{f"{pkm}__kabupaten__provinsi": self.kode})
 
     def zona(self) -> zoneinfo.ZoneInfo:
-        """The zone whose calendar days the figures count in: the scope's own Puskesmas' (one query)."""
+        """The zone whose calendar days the figures count in: the scope's own Puskesmas' (one query, unless
+        the scope came with it)."""
+        if self.zona_waktu is not None:
+            return zoneinfo.ZoneInfo(self.zona_waktu or settings.TIME_ZONE)
         zona = self.puskesmas_qs().order_by("pk").values_list("zona_waktu", flat=True).first()
         return zoneinfo.ZoneInfo(zona or settings.TIME_ZONE)
 
@@ -175,6 +188,17 @@ def _antara(path: str, a: dt.date, b: dt.date) -> Q:
     return Q(**{f"{path}__gte": a, f"{path}__lte": b})
 
 
+def _antara_waktu(path: str, a: dt.date, b: dt.date) -> Q:
+    """A datetime column within the calendar days a..b of the current zone (the scope's, see `hitung`).
+
+    An aware half-open range [a 00:00, b+1 00:00) instead of `path__date`: casting the column to a date in
+    a zone (`(col AT TIME ZONE z)::date`) hides it from its indexes, e.g. (puskesmas, waktu_rujuk)."""
+    zona = timezone.get_current_timezone()
+    awal = dt.datetime.combine(a, dt.time.min, tzinfo=zona)
+    akhir = dt.datetime.combine(b + dt.timedelta(days=1), dt.time.min, tzinfo=zona)
+    return Q(**{f"{path}__gte": awal, f"{path}__lt": akhir})
+
+
 @dataclass(frozen=True)
 class Sumber:
     nama: str
@@ -187,35 +211,45 @@ class Sumber:
     ukuran: Callable[[Periode], dict[str, Aggregate]]
     # Turns the raw columns of one period into measures (e.g. yearly targets × the period's share).
     selesaikan: Callable[[dict, Periode], dict] | None = None
+    # ukuran(p, cakupan): its subqueries are limited to the scope too.
+    bercakupan: bool = False
 
 
-def _dukun_ukuran(p: Periode) -> dict:
+def _dukun_ukuran(p: Periode, cakupan: Cakupan | None = None) -> dict:
     b = p.selesai
     aktif = Q(status=StatusDukun.AKTIF)
-    dikenal = Exists(Dukun.dikenal_oleh.through.objects.filter(dukun=OuterRef("pk")))
-    bermitra = Exists(
-        Kemitraan.objects.filter(dukun=OuterRef("pk"), tanggal_mulai__lte=b).filter(
-            Q(status=StatusKemitraan.AKTIF, tanggal_berakhir__isnull=True) | Q(tanggal_berakhir__gte=b)
-        )
-    )
-    terlatih = Exists(
-        Pelatihan.peserta_dukun.through.objects.filter(dukun=OuterRef("pk"), pelatihan__tanggal__lte=b)
-    )
-    kit = Exists(PemberianKit.objects.filter(dukun=OuterRef("pk"), tanggal__lte=b))
-    hadir = Exists(
-        KehadiranDukun.objects.filter(
-            dukun=OuterRef("pk"), pertemuan__status=StatusPertemuan.TERLAKSANA,
-            pertemuan__waktu_pelaksanaan__date__gte=p.mulai, pertemuan__waktu_pelaksanaan__date__lte=b,
-        )
-    )
+    # Below the province the subqueries read only the scope's dukun: a hashed subplan over a whole province's
+    # attendance is cheap for the province (measured: 163 ms scoped to all, 392 ms with the join) and far too
+    # dear for one Puskesmas (370 ms against 18 ms). Same rows either way: the outer query is the scope.
+    besar = cakupan is None or cakupan.tingkat == "provinsi"
+    lingkup = None if besar else cakupan.filter_q("kelurahan__puskesmas", "kelurahan")
+    if lingkup is not None:
+        lingkup = Q(dukun__in=Dukun.objects.filter(lingkup).values("pk"))
+    else:
+        lingkup = Q()
+    # Each flag is `id IN (uncorrelated subquery)`, not a correlated EXISTS: inside an aggregate's FILTER
+    # PostgreSQL runs a correlated EXISTS once per dukun (8,700 index probes × 5 flags × 2 periods for a
+    # province), while an uncorrelated IN is one scan hashed once (a "hashed SubPlan"). Same rows: a NULL
+    # from IN counts as not true, as a false EXISTS does.
+    dikenal = Q(pk__in=Dukun.dikenal_oleh.through.objects.filter(lingkup).values("dukun"))
+    bermitra = Q(pk__in=Kemitraan.objects.filter(lingkup, tanggal_mulai__lte=b).filter(
+        Q(status=StatusKemitraan.AKTIF, tanggal_berakhir__isnull=True) | Q(tanggal_berakhir__gte=b)
+    ).values("dukun"))
+    terlatih = Q(pk__in=Pelatihan.peserta_dukun.through.objects.filter(lingkup, pelatihan__tanggal__lte=b)
+                 .values("dukun"))
+    kit = Q(pk__in=PemberianKit.objects.filter(lingkup, tanggal__lte=b).values("dukun"))
+    hadir = Q(pk__in=KehadiranDukun.objects.filter(
+        lingkup, _antara_waktu("pertemuan__waktu_pelaksanaan", p.mulai, b),
+        pertemuan__status=StatusPertemuan.TERLAKSANA,
+    ).values("dukun"))
     return {
         "dukun_terdaftar": Count("id", filter=~Q(status__in=[StatusDukun.PINDAH, StatusDukun.MENINGGAL])),
         "dukun_aktif": Count("id", filter=aktif),
-        "dukun_dikenal": Count("id", filter=aktif & Q(dikenal)),
-        "dukun_bermitra": Count("id", filter=aktif & Q(bermitra)),
-        "dukun_terlatih": Count("id", filter=aktif & Q(terlatih)),
-        "dukun_kit": Count("id", filter=aktif & Q(kit)),
-        "dukun_hadir": Count("id", filter=aktif & Q(hadir)),
+        "dukun_dikenal": Count("id", filter=aktif & dikenal),
+        "dukun_bermitra": Count("id", filter=aktif & bermitra),
+        "dukun_terlatih": Count("id", filter=aktif & terlatih),
+        "dukun_kit": Count("id", filter=aktif & kit),
+        "dukun_hadir": Count("id", filter=aktif & hadir),
     }
 
 
@@ -271,12 +305,16 @@ def _penghargaan_ukuran(p: Periode) -> dict:
     }
 
 
-def _pertemuan_ukuran(p: Periode) -> dict:
-    terlaksana = Q(status=StatusPertemuan.TERLAKSANA) & _antara("waktu_pelaksanaan__date", p.mulai, p.selesai)
-    ada_mitra = Exists(PesertaLintasSektor.objects.filter(pertemuan=OuterRef("pk")))
+def _pertemuan_ukuran(p: Periode, cakupan: Cakupan | None = None) -> dict:
+    terlaksana = Q(status=StatusPertemuan.TERLAKSANA) & _antara_waktu("waktu_pelaksanaan", p.mulai, p.selesai)
+    besar = cakupan is None or cakupan.tingkat == "provinsi"
+    lingkup = (None if besar else cakupan.filter_q("pertemuan__puskesmas", None)) or Q()
+    # Uncorrelated and limited to the scope's meetings: see _dukun_ukuran.
+    ada_mitra = Q(pk__in=PesertaLintasSektor.objects.filter(
+        lingkup, _antara_waktu("pertemuan__waktu_pelaksanaan", p.mulai, p.selesai)).values("pertemuan"))
     return {
         "pertemuan_terlaksana": Count("id", filter=terlaksana),
-        "pertemuan_lintas_sektor": Count("id", filter=terlaksana & Q(ada_mitra)),
+        "pertemuan_lintas_sektor": Count("id", filter=terlaksana & ada_mitra),
     }
 
 
@@ -284,7 +322,7 @@ def _lintas_sektor_ukuran(p: Periode) -> dict:
     return {
         "lintas_sektor_hadir": Count(
             "id", filter=Q(pertemuan__status=StatusPertemuan.TERLAKSANA)
-            & _antara("pertemuan__waktu_pelaksanaan__date", p.mulai, p.selesai)
+            & _antara_waktu("pertemuan__waktu_pelaksanaan", p.mulai, p.selesai)
         )
     }
 
@@ -307,7 +345,7 @@ def _tindak_lanjut_ukuran(p: Periode) -> dict:
 
 
 def _rujukan_ukuran(p: Periode) -> dict:
-    dalam = _antara("waktu_rujuk__date", p.mulai, p.selesai)
+    dalam = _antara_waktu("waktu_rujuk", p.mulai, p.selesai)
     out = {
         "rujukan_jumlah": Count("id", filter=dalam),
         "rujukan_dari_dukun": Count("id", filter=dalam & Q(jenis=JenisRujukan.DUKUN_KE_BIDAN)),
@@ -415,7 +453,7 @@ def _sasaran_selesaikan(row: dict, p: Periode) -> dict:
 
 
 SUMBER_MENTAH: list[Sumber] = [
-    Sumber("dukun", Dukun.objects.all, "kelurahan__puskesmas", "kelurahan", None, _dukun_ukuran),
+    Sumber("dukun", Dukun.objects.all, "kelurahan__puskesmas", "kelurahan", None, _dukun_ukuran, bercakupan=True),
     Sumber(
         "bidan", lambda: Bidan.kelurahan_layanan.through.objects.filter(bidan__aktif=True),
         "bidan__puskesmas", "kelurahan", None, _bidan_ukuran,
@@ -432,13 +470,13 @@ SUMBER_MENTAH: list[Sumber] = [
     Sumber("penghargaan", PenghargaanSanksi.objects.all, "puskesmas", None,
            lambda a, b: _antara("tanggal", a, b), _penghargaan_ukuran),
     Sumber("pertemuan", Pertemuan.objects.all, "puskesmas", None,
-           lambda a, b: _antara("waktu_pelaksanaan__date", a, b), _pertemuan_ukuran),
+           lambda a, b: _antara_waktu("waktu_pelaksanaan", a, b), _pertemuan_ukuran, bercakupan=True),
     Sumber("lintas_sektor", PesertaLintasSektor.objects.all, "pertemuan__puskesmas", None,
-           lambda a, b: _antara("pertemuan__waktu_pelaksanaan__date", a, b), _lintas_sektor_ukuran),
+           lambda a, b: _antara_waktu("pertemuan__waktu_pelaksanaan", a, b), _lintas_sektor_ukuran),
     Sumber("tindak_lanjut", TindakLanjut.objects.all, "pertemuan__puskesmas", None,
            lambda a, b: Q(tenggat__lte=b), _tindak_lanjut_ukuran),
     Sumber("rujukan", Rujukan.objects.all, "puskesmas", "kelurahan",
-           lambda a, b: _antara("waktu_rujuk__date", a, b), _rujukan_ukuran, _rujukan_selesaikan),
+           lambda a, b: _antara_waktu("waktu_rujuk", a, b), _rujukan_ukuran, _rujukan_selesaikan),
     Sumber("persalinan", Persalinan.objects.all, "puskesmas", "kelurahan", _persalinan_rentang,
            _persalinan_ukuran),
     Sumber("bayi", Bayi.objects.all, "puskesmas", "kelurahan", _bayi_rentang, _bayi_ukuran),
@@ -456,9 +494,35 @@ SUMBER_MENTAH: list[Sumber] = [
 _MENTAH_DIRINGKAS = ("rujukan", "persalinan", "bayi")
 
 
+class JumlahBulan(Expression):
+    """`SUM(column) FILTER (WHERE bulan BETWEEN a AND b)` on the summary table, written directly.
+
+    The same SQL as `Sum(kolom, filter=Q(bulan__gte=a, bulan__lte=b))`, without resolving a Q per column:
+    a dashboard sums ~50 columns for each of its periods and the 12 trend months (hundreds of aggregates),
+    and the ORM's resolution of their filters cost more than PostgreSQL's summing them."""
+
+    contains_aggregate = True
+
+    def __init__(self, kolom: str, a: dt.date, b: dt.date):
+        field_ = RingkasanBulanan._meta.get_field(kolom)
+        super().__init__(output_field=field_)
+        self.kolom, self.a, self.b = field_.column, a, b
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self.copy()
+
+    def get_group_by_cols(self):
+        return []
+
+    def as_sql(self, compiler, connection):
+        tabel = compiler.quote_name_unless_alias(RingkasanBulanan._meta.db_table)
+        q = connection.ops.quote_name
+        sql = f"SUM({tabel}.{q(self.kolom)}) FILTER (WHERE {tabel}.{q('bulan')} BETWEEN %s AND %s)"
+        return sql, [connection.ops.adapt_datefield_value(self.a), connection.ops.adapt_datefield_value(self.b)]
+
+
 def _ringkasan_ukuran(p: Periode) -> dict:
-    dalam = _antara("bulan", p.mulai, p.selesai)
-    return {kolom: Sum(kolom, filter=dalam) for kolom in KOLOM}
+    return {kolom: JumlahBulan(kolom, p.mulai, p.selesai) for kolom in KOLOM}
 
 
 def _ringkasan_rentang(a: dt.date, b: dt.date) -> Q:
@@ -473,7 +537,7 @@ SUMBER: list[Sumber] = [
     *(s for s in SUMBER_MENTAH if s.nama not in _MENTAH_DIRINGKAS),
     Sumber("ringkasan", RingkasanBulanan.objects.all, "puskesmas", "kelurahan", _ringkasan_rentang, _ringkasan_ukuran),
     Sumber("rujukan_median", Rujukan.objects.all, "puskesmas", "kelurahan",
-           lambda a, b: _antara("waktu_rujuk__date", a, b), _rujukan_median_ukuran, _rujukan_selesaikan),
+           lambda a, b: _antara_waktu("waktu_rujuk", a, b), _rujukan_median_ukuran, _rujukan_selesaikan),
 ]
 
 
@@ -508,69 +572,179 @@ UKURAN_PUSKESMAS_SAJA = {n for n, s in UKURAN_SUMBER.items()
 TANPA_NOL = {"sasaran_hamil", "sasaran_bersalin", "sasaran_bayi", "rujukan_median_menit"}
 
 
+# --- Reading: every query of a computation in one round trip -----------------------------------------
+
+
+class Bacaan:
+    """One part of a computation: the values() querysets it needs and how their rows become measures."""
+
+    def __init__(self, querysets: list, rakit: Callable[[list[list[dict]]], dict]):
+        self.querysets = querysets
+        self.rakit = rakit
+
+
+def _pengubah(qs: QuerySet) -> dict[str, Callable]:
+    """Per column, the conversion Django applies to an aggregate of that type (the JSON path skips Django's)."""
+    out: dict[str, Callable] = {}
+    for nama, expr in qs.query.annotations.items():
+        try:
+            tipe = expr.output_field.get_internal_type()
+        except AttributeError:
+            continue
+        if tipe == "DecimalField":
+            out[nama] = Decimal
+        elif tipe == "FloatField":
+            out[nama] = float
+        elif tipe.endswith("IntegerField"):
+            out[nama] = int
+        elif tipe == "DurationField":
+            out[nama] = parse_duration
+    return out
+
+
+class Tersusun:
+    """A values() query compiled once: its SQL, parameters and column conversions (see `_bacaan_ukuran`)."""
+
+    __slots__ = ("sql", "params", "ubah")
+
+    def __init__(self, qs: QuerySet):
+        self.sql, self.params = qs.query.sql_with_params()
+        self.ubah = _pengubah(qs)
+
+
+def jalankan(querysets: Sequence[QuerySet | Tersusun]) -> list[list[dict]]:
+    """The rows of each values() queryset, as `list(qs)` would give them.
+
+    On PostgreSQL this is ONE statement: every query wrapped as `SELECT i, row_to_json(t) FROM (query) t`
+    and joined with UNION ALL, so a page's dozen sources cost one round trip and the number of queries
+    does not grow with the sources a page shows. PostgreSQL still plans and runs each part on its own (with
+    its own indexes); only the transport is shared. Other databases (SQLite in a quick run) run the
+    queries one by one."""
+    if not querysets:
+        return []
+    if connection.vendor != "postgresql":
+        return [list(qs) for qs in querysets]
+    tersusun = [q if isinstance(q, Tersusun) else Tersusun(q) for q in querysets]
+    bagian, params = [], []
+    for i, t in enumerate(tersusun):
+        bagian.append(f"SELECT {i} AS i, row_to_json(t)::text AS j FROM ({t.sql}) t")
+        params.extend(t.params)
+    hasil: list[list[dict]] = [[] for _qs in querysets]
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(bagian), params)
+        for i, teks in cur.fetchall():
+            hasil[i].append(json.loads(teks, parse_float=Decimal))
+    for t, rows in zip(tersusun, hasil, strict=True):
+        for row in rows:
+            for nama, f in t.ubah.items():
+                if row.get(nama) is not None:
+                    row[nama] = f(row[nama])
+    return hasil
+
+
+def baca(bacaan: Sequence[Bacaan]) -> list[dict]:
+    """Runs every part's queries together (`jalankan`) and assembles each part."""
+    semua = [qs for b in bacaan for qs in b.querysets]
+    rows = jalankan(semua)
+    out, i = [], 0
+    for b in bacaan:
+        n = len(b.querysets)
+        out.append(b.rakit(rows[i:i + n]))
+        i += n
+    return out
+
+
 def _kolom(nama: str, i: int) -> str:
     return f"{nama}__p{i}"
 
 
-def _baca_sumber(sumber: Sumber, cakupan: Cakupan, periode: Sequence[Periode], kelompok: str | None) -> dict:
-    """{group key (None without grouping): [measures of period 0, of period 1, …]} — one query."""
+_SEMUA = "_semua"  # the constant "group" of a total: one row, no GROUP BY
+
+
+def _bacaan_sumber(sumber: Sumber, cakupan: Cakupan, periode: Sequence[Periode], kelompok: str | None,
+                   names: set[str] | None = None) -> Bacaan | None:
+    """One query: the source's measures for each period, in total or per group (None: the scope has no rows).
+
+    With `names`, only those measures' aggregates (a source that derives its measures, `selesaikan`,
+    keeps all of its columns)."""
     scope = cakupan.filter_q(sumber.pkm, sumber.kel)
     if scope is None or (kelompok == "kelurahan" and sumber.kel is None):
-        return {}
+        return None
     qs = sumber.queryset().filter(scope)
     if sumber.rentang is not None:
         qs = qs.filter(sumber.rentang(min(p.mulai for p in periode), max(p.selesai for p in periode)))
     aggregates = {}
     for i, p in enumerate(periode):
-        for nama, agg in sumber.ukuran(p).items():
-            aggregates[_kolom(nama, i)] = agg
+        for nama, agg in (sumber.ukuran(p, cakupan) if sumber.bercakupan else sumber.ukuran(p)).items():
+            if names is None or sumber.selesaikan or nama in names:
+                aggregates[_kolom(nama, i)] = agg
     if kelompok is None:
-        rows = {None: qs.order_by().aggregate(**aggregates)}
+        key = _SEMUA
+        qs = qs.annotate(**{_SEMUA: Value(1, output_field=IntegerField())})
     else:
         key = sumber.kel if kelompok == "kelurahan" else sumber.pkm
-        rows = {}
-        for row in qs.order_by().values(key).annotate(**aggregates):
-            rows[str(row.pop(key))] = row
-    out = {}
-    for key, row in rows.items():
-        per = []
-        for i, p in enumerate(periode):
-            suffix = f"__p{i}"
-            values = {k[: -len(suffix)]: v for k, v in row.items() if k.endswith(suffix)}
-            if sumber.selesaikan:
-                values = sumber.selesaikan(values, p)
-            per.append(values)
-        out[key] = per
-    return out
+    qs = qs.order_by().values(key).annotate(**aggregates)
+
+    def rakit(rows: list[list[dict]]) -> dict:
+        out = {}
+        for row in rows[0]:
+            k = row.pop(key)
+            per = []
+            for i, p in enumerate(periode):
+                suffix = f"__p{i}"
+                values = {n[: -len(suffix)]: v for n, v in row.items() if n.endswith(suffix)}
+                if sumber.selesaikan:
+                    values = sumber.selesaikan(values, p)
+                per.append(values)
+            out[None if kelompok is None else str(k)] = per
+        return out
+
+    return Bacaan([qs], rakit)
+
+
+def _baca_sumber(sumber: Sumber, cakupan: Cakupan, periode: Sequence[Periode], kelompok: str | None) -> dict:
+    """{group key (None without grouping): [measures of period 0, of period 1, …]} — one query."""
+    b = _bacaan_sumber(sumber, cakupan, periode, kelompok)
+    return {} if b is None else baca([b])[0]
+
+
+def _bacaan_rencana(cakupan: Cakupan, periode: Sequence[Periode], kelompok: str | None) -> Bacaan | None:
+    """Meetings due in each period by the yearly plans (the default plan where none was set)."""
+    if cakupan.tingkat == "kelurahan" or kelompok == "kelurahan":
+        return None
+    tahun = sorted({y for p in periode for y in p.tahun_tahun()})
+    pkm_qs = cakupan.puskesmas_qs().order_by().values("pk")
+    rencana_qs = RencanaPertemuan.objects.filter(puskesmas__in=cakupan.puskesmas_qs(), tahun__in=tahun).order_by(
+    ).values("puskesmas", "tahun", "jenis", "jumlah")
+
+    def rakit(rows: list[list[dict]]) -> dict:
+        rencana: dict[tuple[int, int], dict[str, int]] = {}
+        for r in rows[1]:
+            rencana.setdefault((r["puskesmas"], r["tahun"]), {})[r["jenis"]] = r["jumlah"]
+        # Due dates of a plan depend only on (year, count): a handful of distinct lists for any number of
+        # Puskesmas.
+        bawaan = rencana_bawaan()
+        per_pkm: dict[str, list[dict]] = {}
+        for pkm in (r["pk"] for r in rows[0]):
+            per = []
+            for p in periode:
+                n = 0
+                for y in p.tahun_tahun():
+                    for jumlah in rencana.get((pkm, y), bawaan).values():
+                        n += sum(1 for d in _jatuh_tempo(y, jumlah) if p.mulai <= d <= p.selesai)
+                per.append({"pertemuan_rencana": n})
+            per_pkm[str(pkm)] = per
+        if kelompok == "puskesmas":
+            return per_pkm
+        return {None: [{"pertemuan_rencana": sum(v[i]["pertemuan_rencana"] for v in per_pkm.values())}
+                       for i in range(len(periode))]}
+
+    return Bacaan([pkm_qs, rencana_qs], rakit)
 
 
 def _rencana(cakupan: Cakupan, periode: Sequence[Periode], kelompok: str | None) -> dict:
-    """Meetings due in each period by the yearly plans (the default plan where none was set): two queries."""
-    if cakupan.tingkat == "kelurahan" or kelompok == "kelurahan":
-        return {}
-    tahun = sorted({y for p in periode for y in p.tahun_tahun()})
-    pkm_ids = list(cakupan.puskesmas_qs().values_list("pk", flat=True))
-    rencana: dict[tuple[int, int], dict[str, int]] = {}
-    for pkm, y, jenis, jumlah in RencanaPertemuan.objects.filter(puskesmas__in=pkm_ids, tahun__in=tahun).values_list(
-        "puskesmas", "tahun", "jenis", "jumlah"
-    ):
-        rencana.setdefault((pkm, y), {})[jenis] = jumlah
-    # Due dates of a plan depend only on (year, count): a handful of distinct lists for any number of Puskesmas.
-    bawaan = rencana_bawaan()
-    per_pkm: dict[str, list[dict]] = {}
-    for pkm in pkm_ids:
-        per = []
-        for p in periode:
-            n = 0
-            for y in p.tahun_tahun():
-                for jumlah in rencana.get((pkm, y), bawaan).values():
-                    n += sum(1 for d in _jatuh_tempo(y, jumlah) if p.mulai <= d <= p.selesai)
-            per.append({"pertemuan_rencana": n})
-        per_pkm[str(pkm)] = per
-    if kelompok == "puskesmas":
-        return per_pkm
-    return {None: [{"pertemuan_rencana": sum(v[i]["pertemuan_rencana"] for v in per_pkm.values())}
-                   for i in range(len(periode))]}
+    b = _bacaan_rencana(cakupan, periode, kelompok)
+    return {} if b is None else baca([b])[0]
 
 
 _JATUH_TEMPO_CACHE: dict[tuple[int, int], list[dt.date]] = {}
@@ -592,21 +766,71 @@ def _sumber_untuk(names: Iterable[str] | None, periode: Sequence[Periode]) -> li
     return [s for s in daftar if s.nama in wanted]
 
 
+# Compiled statements by what decides their text. Building a dashboard's ~30 querysets with their hundreds
+# of filtered aggregates costs the ORM more than PostgreSQL needs to run them; the SQL depends only on the
+# scope, the periods, the grouping, the measures, the zone and today's date (overdue follow-ups), never on
+# the data, so the same page asked again reuses the text and PostgreSQL reads the data afresh. Per process.
+_SUSUNAN: OrderedDict[tuple, Bacaan] = OrderedDict()
+_SUSUNAN_MAKS = 128
+_SUSUNAN_KUNCI = threading.Lock()
+
+
+def _bacaan_ukuran(
+    cakupan: Cakupan, periode: Sequence[Periode], *, kelompok: str | None = None, names: Iterable[str] | None = None
+) -> Bacaan:
+    """Every source's query for these measures (all when `names` is None), assembled into one dict."""
+    names = list(names) if names is not None else None
+    if connection.vendor != "postgresql":
+        return _susun_bacaan(cakupan, periode, kelompok=kelompok, names=names)
+    kunci = (cakupan.tingkat, cakupan.kode, tuple((p.mulai, p.selesai) for p in periode), kelompok,
+             None if names is None else tuple(names), str(timezone.get_current_timezone()), timezone.localdate())
+    with _SUSUNAN_KUNCI:
+        bacaan = _SUSUNAN.get(kunci)
+        if bacaan is not None:
+            _SUSUNAN.move_to_end(kunci)
+            return bacaan
+    b = _susun_bacaan(cakupan, periode, kelompok=kelompok, names=names)
+    bacaan = Bacaan([Tersusun(qs) for qs in b.querysets], b.rakit)
+    with _SUSUNAN_KUNCI:
+        _SUSUNAN[kunci] = bacaan
+        while len(_SUSUNAN) > _SUSUNAN_MAKS:
+            _SUSUNAN.popitem(last=False)
+    return bacaan
+
+
+def _susun_bacaan(
+    cakupan: Cakupan, periode: Sequence[Periode], *, kelompok: str | None, names: list[str] | None
+) -> Bacaan:
+    wanted = set(names) if names is not None else None
+    bagian = [_bacaan_sumber(s, cakupan, periode, kelompok, wanted) for s in _sumber_untuk(names, periode)]
+    if names is None or "pertemuan_rencana" in names:
+        bagian.append(_bacaan_rencana(cakupan, periode, kelompok))
+    bagian = [b for b in bagian if b is not None]
+    batas = [len(b.querysets) for b in bagian]
+
+    def rakit(rows: list[list[dict]]) -> dict:
+        hasil: dict = {}
+        i = 0
+        for b, n in zip(bagian, batas, strict=True):
+            for key, per in b.rakit(rows[i:i + n]).items():
+                target = hasil.setdefault(key, [{} for _p in periode])
+                for j, values in enumerate(per):
+                    target[j].update(values)
+            i += n
+        return hasil
+
+    querysets = [qs for b in bagian for qs in b.querysets]
+    for b in bagian:
+        b.querysets = []  # a cached rakit keeps the parts' assembly, not their querysets
+    return Bacaan(querysets, rakit)
+
+
 def ukuran(
     cakupan: Cakupan, periode: Sequence[Periode], *, kelompok: str | None = None, names: Iterable[str] | None = None
 ) -> dict:
-    """All measures: {group key or None: [ {measure: value} per period ]}; one query per source."""
-    names = list(names) if names is not None else None
-    hasil: dict = {}
-    bagian = [_baca_sumber(s, cakupan, periode, kelompok) for s in _sumber_untuk(names, periode)]
-    if names is None or "pertemuan_rencana" in names:
-        bagian.append(_rencana(cakupan, periode, kelompok))
-    for per_key in bagian:
-        for key, per in per_key.items():
-            target = hasil.setdefault(key, [{} for _p in periode])
-            for i, values in enumerate(per):
-                target[i].update(values)
-    return hasil
+    """All measures: {group key or None: [ {measure: value} per period ]}; one statement for every source."""
+    return baca([_bacaan_ukuran(cakupan, periode, kelompok=kelompok, names=names)])[0]
+
 
 
 # --- Indicator values -----------------------------------------------------------------------------
@@ -671,6 +895,25 @@ def semua_nilai(ukuran_: dict, *, tingkat_puskesmas: bool = True) -> dict[str, N
     return {ind.kode: nilai_indikator(ind, ukuran_, tersedia=tingkat_puskesmas) for ind in INDIKATOR}
 
 
+class NilaiMalas(Mapping):
+    """Every indicator of one group, each computed when first read: a district or province table shows a
+    handful of the indicators for each of up to a thousand Puskesmas; a report reads them all."""
+
+    def __init__(self, ukuran_: dict, *, tingkat_puskesmas: bool):
+        self._ukuran, self._tersedia, self._nilai = ukuran_, tingkat_puskesmas, {}
+
+    def __getitem__(self, kode: str) -> Nilai:
+        if kode not in self._nilai:
+            self._nilai[kode] = nilai_indikator(INDIKATOR_MAP[kode], self._ukuran, tersedia=self._tersedia)
+        return self._nilai[kode]
+
+    def __iter__(self):
+        return iter(INDIKATOR_MAP)
+
+    def __len__(self) -> int:
+        return len(INDIKATOR_MAP)
+
+
 # --- What the dashboards and reports call ----------------------------------------------------------
 
 
@@ -678,7 +921,7 @@ def semua_nilai(ukuran_: dict, *, tingkat_puskesmas: bool = True) -> dict[str, N
 class Baris:
     kunci: str
     nama: str
-    nilai: dict[str, Nilai]
+    nilai: Mapping[str, Nilai]
     ukuran: dict
     objek: object = None  # the Kelurahan or Puskesmas
 
@@ -692,6 +935,7 @@ class Hasil:
     sebelumnya: dict[str, Nilai] | None = None
     ukuran_sebelumnya: dict | None = None
     kelompok: list[Baris] = field(default_factory=list)
+    tren: list[dict] | None = None  # with hitung(tren_ukuran=…): one row per month, as tren() gives
 
     def __getitem__(self, kode: str) -> Nilai:
         return self.total[kode]
@@ -702,20 +946,32 @@ def _kosong(periode_n: int) -> list[dict]:
 
 
 def hitung(
-    cakupan: Cakupan, periode: Periode, *, kelompok: str | None = None, pembanding: bool = True
+    cakupan: Cakupan, periode: Periode, *, kelompok: str | None = None, pembanding: bool = True,
+    tren_ukuran: Iterable[str] | None = None, tren_bulan: Sequence[Periode] | None = None,
 ) -> Hasil:
     """Every indicator of a scope and period (and the period before, for the change), optionally per
-    kelurahan or per Puskesmas. Dates are the days of the scope's own zone, whoever looks (the month
-    lock uses the same days). Queries: one per source for the totals, one per source for the groups,
-    plus the zone and the list of groups — whatever the number of Puskesmas or records."""
+    kelurahan or per Puskesmas, and optionally a monthly trend of `tren_ukuran` over `tren_bulan` (as
+    `tren` gives it, in `Hasil.tren`). Dates are the days of the scope's own zone, whoever looks (the month
+    lock uses the same days). Queries, whatever the number of Puskesmas, kelurahan or records: the zone
+    (none when the scope came with it, see `Cakupan.dari`), ONE statement for the totals, the groups and the
+    trend of every source (`jalankan`), and the list of groups."""
     with timezone.override(cakupan.zona()):
-        return _hitung(cakupan, periode, kelompok=kelompok, pembanding=pembanding)
+        return _hitung(cakupan, periode, kelompok=kelompok, pembanding=pembanding,
+                       tren_ukuran=tren_ukuran, tren_bulan=tren_bulan)
 
 
-def _hitung(cakupan: Cakupan, periode: Periode, *, kelompok: str | None, pembanding: bool) -> Hasil:
+def _hitung(cakupan: Cakupan, periode: Periode, *, kelompok: str | None, pembanding: bool,
+            tren_ukuran: Iterable[str] | None, tren_bulan: Sequence[Periode] | None) -> Hasil:
     daftar = [periode, periode.sebelumnya()] if pembanding else [periode]
     tingkat_pkm = cakupan.tingkat != "kelurahan"
-    total = ukuran(cakupan, daftar).get(None, _kosong(len(daftar)))
+    bacaan = [_bacaan_ukuran(cakupan, daftar)]
+    if kelompok:
+        bacaan.append(_bacaan_ukuran(cakupan, [periode], kelompok=kelompok))
+    if tren_ukuran is not None:
+        tren_ukuran = list(tren_ukuran)
+        bacaan.append(_bacaan_ukuran(cakupan, tren_bulan, names=tren_ukuran))
+    dibaca = baca(bacaan)
+    total = dibaca[0].get(None, _kosong(len(daftar)))
     hasil = Hasil(
         cakupan=cakupan, periode=periode, total=semua_nilai(total[0], tingkat_puskesmas=tingkat_pkm),
         ukuran=total[0],
@@ -723,8 +979,10 @@ def _hitung(cakupan: Cakupan, periode: Periode, *, kelompok: str | None, pemband
     if pembanding:
         hasil.sebelumnya = semua_nilai(total[1], tingkat_puskesmas=tingkat_pkm)
         hasil.ukuran_sebelumnya = total[1]
+    if tren_ukuran is not None:
+        hasil.tren = _baris_tren(cakupan, tren_bulan, tren_ukuran, dibaca[-1])
     if kelompok:
-        per = ukuran(cakupan, [periode], kelompok=kelompok)
+        per = dibaca[1]
         if kelompok == "kelurahan":
             objek = Kelurahan.objects.filter(puskesmas__in=cakupan.puskesmas_qs()).order_by("nama")
             if cakupan.tingkat == "kelurahan":
@@ -736,7 +994,7 @@ def _hitung(cakupan: Cakupan, periode: Periode, *, kelompok: str | None, pemband
         for kunci, nama, o in pairs:
             u = per.get(kunci, _kosong(1))[0]
             hasil.kelompok.append(
-                Baris(kunci, nama, semua_nilai(u, tingkat_puskesmas=kelompok == "puskesmas"), u, o)
+                Baris(kunci, nama, NilaiMalas(u, tingkat_puskesmas=kelompok == "puskesmas"), u, o)
             )
     return hasil
 
@@ -751,10 +1009,14 @@ def _nilai_tren(nama: str, values: dict, *, tersedia: bool):
 
 
 def tren(cakupan: Cakupan, bulan: Sequence[Periode], names: Iterable[str]) -> list[dict]:
-    """The measures `names` for each month (one query per source involved, whatever the number of months)."""
+    """The measures `names` for each month (one statement, whatever the number of months and sources)."""
     names = list(names)
     with timezone.override(cakupan.zona()):
-        per = ukuran(cakupan, bulan, names=names).get(None, _kosong(len(bulan)))
+        return _baris_tren(cakupan, bulan, names, ukuran(cakupan, bulan, names=names))
+
+
+def _baris_tren(cakupan: Cakupan, bulan: Sequence[Periode], names: list[str], dibaca: dict) -> list[dict]:
+    per = dibaca.get(None, _kosong(len(bulan)))
     out = []
     for p, values in zip(bulan, per, strict=True):
         row = {n: _nilai_tren(n, values, tersedia=cakupan.tingkat != "kelurahan") for n in names}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -149,6 +150,14 @@ class Unduhan(models.Model):
     @property
     def berjalan(self) -> bool:
         return self.status in (StatusUnduhan.PENDING, StatusUnduhan.PROCESSING)
+
+    @cached_property
+    def antrean_tertunda(self) -> bool:
+        """Waiting for the broker: still pending, its task in the outbox after a failed publish."""
+        from outbox.models import Pesan
+
+        return self.status == StatusUnduhan.PENDING and Pesan.objects.tertunda().untuk(
+            "laporan.tasks.render_unduhan", self.pk).exists()
 
     @property
     def nama_berkas(self) -> str:

@@ -4,6 +4,7 @@ approval of a month's report (which locks the month: laporan/kunci.py reads it).
 from __future__ import annotations
 
 import functools
+import glob
 import hashlib
 import io
 import logging
@@ -19,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import Aksi
+from audit.services import catat
 from dukun.selectors import KelompokKelurahan, daftar_dukun
 from laporan.models import (
     JENIS_KABUPATEN,
@@ -57,7 +60,12 @@ def write_private_file(relative: str, content: bytes) -> Path:
     """Write to a temporary file beside the target, then rename: a half-written file is never visible."""
     target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    # A writer killed mid-write (SIGKILL, out of memory: no `except` below ran) left its temporary file;
+    # the retry that writes the same target removes it, so no partial file stays behind.
+    prefix = f".tmp-{target.name}-"
+    for stale in target.parent.glob(f"{glob.escape(prefix)}*"):
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
@@ -87,11 +95,14 @@ def _daftar_dukun_context(*, user: User, puskesmas: Puskesmas) -> dict:
 
 
 def unduhan_request(*, user: User, puskesmas: Puskesmas) -> Unduhan:
-    """Record a PDF request and hand it to the worker once the row is committed."""
+    """Record a PDF request and, in the same transaction, its task (sent to the worker after commit)."""
     from laporan.tasks import enqueue_unduhan
 
-    unduhan = Unduhan.objects.create(jenis=JenisUnduhan.DAFTAR_DUKUN_PDF, puskesmas=puskesmas, diminta_oleh=user)
-    transaction.on_commit(functools.partial(enqueue_unduhan, unduhan.pk))
+    with transaction.atomic():
+        unduhan = Unduhan.objects.create(
+            jenis=JenisUnduhan.DAFTAR_DUKUN_PDF, puskesmas=puskesmas, diminta_oleh=user
+        )
+        enqueue_unduhan(unduhan.pk)
     return unduhan
 
 
@@ -259,7 +270,7 @@ def laporan_minta(*, user: User, jenis: str, periode: Periode, puskesmas: Puskes
         )
         catat_laporan(user=user, aksi=AksiLaporan.MINTA, periode=periode.kode, berkas=unduhan.ekstensi,
                       puskesmas=puskesmas, kabupaten=kabupaten, keterangan=unduhan.get_jenis_display())
-        transaction.on_commit(functools.partial(enqueue_unduhan, unduhan.pk))
+        enqueue_unduhan(unduhan.pk)
     return unduhan
 
 
@@ -287,16 +298,18 @@ def laporan_jadwal_buat(*, periode: Periode) -> dict:
                     jenis=JenisUnduhan.LAPORAN_BULANAN_PDF, puskesmas=pkm, periode=periode.kode,
                     diminta_oleh=None,
                 )
+                if baru:  # the row and its task are committed together (the outbox)
+                    enqueue_unduhan(unduhan.pk)
         except IntegrityError:  # another run created it at the same moment
             continue
         if baru:
             dibuat.append(unduhan.pk)
         elif unduhan.status == StatusUnduhan.FAILED:
-            Unduhan.objects.filter(pk=unduhan.pk, status=StatusUnduhan.FAILED).update(
-                status=StatusUnduhan.PENDING, pesan_galat="", selesai_pada=None)
-            diulang.append(unduhan.pk)
-    for pk in dibuat + diulang:
-        transaction.on_commit(functools.partial(enqueue_unduhan, pk))
+            with transaction.atomic():
+                if Unduhan.objects.filter(pk=unduhan.pk, status=StatusUnduhan.FAILED).update(
+                        status=StatusUnduhan.PENDING, pesan_galat="", selesai_pada=None):
+                    enqueue_unduhan(unduhan.pk)
+                    diulang.append(unduhan.pk)
     return {"dibuat": len(dibuat), "diulang": len(diulang)}
 
 
@@ -342,7 +355,8 @@ def laporan_setujui(*, user: User, puskesmas: Puskesmas, bulan: Periode) -> Lapo
             laporan.save()
             catat_laporan(user=user, aksi=AksiLaporan.SETUJUI, periode=bulan.kode, berkas="pdf",
                           puskesmas=puskesmas)
-            transaction.on_commit(functools.partial(enqueue_laporan_disetujui, laporan.pk))
+            catat(aksi=Aksi.PERSETUJUAN, pengguna=user, objek=laporan, keterangan=bulan.kode)
+            enqueue_laporan_disetujui(laporan.pk)
     except IntegrityError:  # approved by a simultaneous request
         raise sudah from None
     return laporan
@@ -370,6 +384,7 @@ def laporan_buka(*, user: User, laporan: LaporanBulanan, alasan: str) -> Laporan
         laporan.save()
         catat_laporan(user=user, aksi=AksiLaporan.BUKA, periode=periode.kode, puskesmas=laporan.puskesmas,
                       keterangan=alasan)
+        catat(aksi=Aksi.BUKA_KUNCI, pengguna=user, objek=laporan, keterangan=periode.kode)  # not the reason
     return laporan
 
 

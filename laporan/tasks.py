@@ -39,20 +39,12 @@ def render_unduhan(self, unduhan_id: int) -> None:
 
 
 def enqueue_unduhan(unduhan_id: int) -> None:
-    """Publish after commit; a broker that is down marks the request failed instead of hanging the save."""
-    from django.utils import timezone
+    """Have the worker render the download. Call it in the transaction that creates (or resets) the row:
+    the outbox records the task there and publishes it after commit; with the broker down the request
+    stays pending (its page says rendering is delayed) and the outbox sends it when the broker is back."""
+    from outbox.services import kirim
 
-    from laporan.models import StatusUnduhan, Unduhan
-
-    try:
-        render_unduhan.delay(unduhan_id)
-    except Exception:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            return  # eager mode: the task itself already recorded the failure on the row
-        logger.exception("Could not publish render_unduhan(%s)", unduhan_id)
-        Unduhan.objects.filter(pk=unduhan_id, status=StatusUnduhan.PENDING).update(
-            status=StatusUnduhan.FAILED, pesan_galat="broker", selesai_pada=timezone.now()
-        )
+    kirim(render_unduhan, unduhan_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
@@ -64,12 +56,11 @@ def render_laporan_disetujui(laporan_id: int) -> bool:
 
 
 def enqueue_laporan_disetujui(laporan_id: int) -> None:
-    """Publish after commit. The approval stands even if the broker is down or rendering fails: the
-    page offers to render the stored PDF again."""
-    try:
-        render_laporan_disetujui.delay(laporan_id)
-    except Exception:
-        logger.exception("Could not render the approved report %s", laporan_id)
+    """Render the approved PDF after commit (through the outbox, as enqueue_unduhan). The approval stands
+    whatever happens to the rendering: the page offers to render a missing PDF again."""
+    from outbox.services import kirim
+
+    kirim(render_laporan_disetujui, laporan_id)
 
 
 @shared_task(name="laporan.tasks.buat_laporan_bulan_lalu")

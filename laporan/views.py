@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import Aksi
+from audit.services import catat
 from kemitraan.forms_pertemuan import GalatLayananMixin
 from laporan import services
 from laporan.laporan_bulanan import zona_kabupaten
@@ -49,6 +51,7 @@ def daftar_dukun_excel(request):
     response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"daftar-dukun-{puskesmas.kode}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    catat(aksi=Aksi.EKSPOR, request=request, objek=puskesmas, keterangan="daftar_dukun_xlsx")
     return response
 
 
@@ -80,6 +83,8 @@ def unduhan_file(request, pk):
         raise Http404
     response = _berkas_privat(unduhan.berkas, unduhan.nama_berkas, unduhan.content_type)
     services.catat_unduh(user=request.user, unduhan=unduhan)
+    catat(aksi=Aksi.UNDUH_LAPORAN if unduhan.laporan else Aksi.EKSPOR, request=request, objek=unduhan,
+          keterangan=unduhan.jenis)
     return response
 
 
@@ -271,6 +276,7 @@ def bulanan_berkas(request, pk):
     response = _berkas_privat(berkas, filename, "application/pdf")
     services.catat_laporan(user=request.user, aksi=AksiLaporan.UNDUH, periode=f"{laporan.bulan:%Y-%m}",
                            berkas="pdf", puskesmas=laporan.puskesmas, keterangan=_("PDF yang disetujui"))
+    catat(aksi=Aksi.UNDUH_LAPORAN, request=request, objek=laporan, keterangan="pdf_disetujui")
     return response
 
 

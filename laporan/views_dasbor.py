@@ -13,6 +13,7 @@ import zoneinfo
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from dukun.models import Dukun
 from kemitraan.models import Notifikasi, TindakLanjut
 from kia.models import KajianKasus, Penolong
-from laporan.hitung import UKURAN_PUSKESMAS_SAJA, Cakupan, Hasil, hitung, tren
+from laporan.hitung import UKURAN_PUSKESMAS_SAJA, Cakupan, Hasil, hitung
 from laporan.indikator import INDIKATOR_KUNCI, INDIKATOR_MAP, Indikator
 from laporan.periode import Periode, PeriodeTidakValid, dua_belas_bulan_sampai
 from laporan.tautan import Lingkup, tautan
@@ -140,9 +141,15 @@ def _sel(nilai, kode: str, periode: Periode, lingkup: Lingkup) -> dict:
             "url": tautan(kode, periode, lingkup)}
 
 
-def _grafik(cakupan: Cakupan, periode: Periode) -> dict:
-    """Twelve months to the period's end: deliveries by attendant and by a dukun alone (one query)."""
-    baris = tren(cakupan, dua_belas_bulan_sampai(periode), TREN_UKURAN)
+def _hitung_dasbor(cakupan: Cakupan, periode: Periode, kelompok: str | None = None) -> Hasil:
+    """The figures, the period before and the 12-month chart to the period's end: one statement (hitung)."""
+    return hitung(cakupan, periode, kelompok=kelompok, tren_ukuran=TREN_UKURAN,
+                  tren_bulan=dua_belas_bulan_sampai(periode))
+
+
+def _grafik(hasil: Hasil) -> dict:
+    """Twelve months to the period's end: deliveries by attendant and by a dukun alone (from hasil.tren)."""
+    baris = hasil.tren
     return {
         "bulan": [date_format(r["periode"].mulai, "M Y") for r in baris],
         "penolong": [
@@ -176,10 +183,15 @@ def _titik_dukun(user, **lingkup) -> list[dict]:
     ]
 
 
+def _atas_dan_jumlah(qs, n: int = DAFTAR_ATAS) -> tuple[list, int]:
+    """The first n rows and how many there are, in one query: COUNT(*) OVER () is taken before the LIMIT."""
+    rows = list(qs.annotate(jumlah_semua=Window(Count("pk")))[:n])
+    return rows, (rows[0].jumlah_semua if rows else 0)
+
+
 def _kajian_terbuka(user, **lingkup) -> tuple[list, int]:
     qs = KajianKasus.objects.visible_to(user).terbuka().filter(**lingkup)
-    return list(qs.select_related("persalinan__ibu", "kelurahan").order_by("-dibuat_pada", "-pk")[:DAFTAR_ATAS]), \
-        qs.count()
+    return _atas_dan_jumlah(qs.select_related("persalinan__ibu", "kelurahan").order_by("-dibuat_pada", "-pk"))
 
 
 def _notifikasi(user) -> list:
@@ -234,7 +246,7 @@ def puskesmas(request, pk):
     pkm = access.get_in_scope(Puskesmas.objects.visible_to(user).select_related("kabupaten"), pk)
     periode, galat = baca_periode(request, pkm.zona)
     cakupan = Cakupan.dari(pkm)
-    hasil = hitung(cakupan, periode, kelompok="kelurahan")
+    hasil = _hitung_dasbor(cakupan, periode, kelompok="kelurahan")
     lingkup = Lingkup(puskesmas=pkm.pk)
     kolom = [INDIKATOR_MAP[k] for k in KOLOM_KELURAHAN]
     baris = [
@@ -242,19 +254,20 @@ def puskesmas(request, pk):
          "sel": [_sel(b.nilai[k.kode], k.kode, periode, Lingkup(kelurahan=b.kunci)) for k in kolom]}
         for b in hasil.kelompok
     ]
-    terlambat = TindakLanjut.objects.visible_to(user).filter(pertemuan__puskesmas=pkm).terlambat()
+    terlambat, jumlah_terlambat = _atas_dan_jumlah(
+        TindakLanjut.objects.visible_to(user).filter(pertemuan__puskesmas=pkm).terlambat()
+        .select_related("pertemuan", "penanggung_jawab_bidan").order_by("tenggat", "pk"))
     kajian, jumlah_kajian = _kajian_terbuka(user, puskesmas=pkm)
     return render(request, "laporan/dasbor_puskesmas.html", {
-        **_umum(request, periode, galat, pkm.zona, _grafik(cakupan, periode)),
+        **_umum(request, periode, galat, pkm.zona, _grafik(hasil)),
         "puskesmas": pkm,
         "hasil": hasil,
         "kartu": _kartu(hasil, lingkup),
         "kolom": kolom,
         "baris": baris,
         "total": [_sel(hasil.total[k.kode], k.kode, periode, lingkup) for k in kolom],
-        "terlambat": list(terlambat.select_related("pertemuan", "penanggung_jawab_bidan")
-                          .order_by("tenggat", "pk")[:DAFTAR_ATAS]),
-        "jumlah_terlambat": terlambat.count(),
+        "terlambat": terlambat,
+        "jumlah_terlambat": jumlah_terlambat,
         "url_terlambat": reverse("pertemuan:tindak_lanjut_list") + "?" + urlencode(
             {"puskesmas": pkm.pk, "terlambat": "true"}),
         "kajian": kajian,
@@ -284,7 +297,7 @@ def kabupaten(request, kode):
     zona = zoneinfo.ZoneInfo(zona_waktu_provinsi(kab.provinsi_id))
     periode, galat = baca_periode(request, zona)
     cakupan = Cakupan.dari(kab)
-    hasil = hitung(cakupan, periode, kelompok="puskesmas")
+    hasil = _hitung_dasbor(cakupan, periode, kelompok="puskesmas")
     kolom = [INDIKATOR_MAP[k] for k in KOLOM_KABUPATEN]
     urut = request.GET.get("urut", "nama")
     if urut != "nama" and urut not in KOLOM_KABUPATEN:
@@ -303,7 +316,7 @@ def kabupaten(request, kode):
                 "url": "?" + urlencode({"periode": periode.kode, "urut": kode, "arah": arah_baru})}
 
     return render(request, "laporan/dasbor_kabupaten.html", {
-        **_umum(request, periode, galat, zona, _grafik(cakupan, periode)),
+        **_umum(request, periode, galat, zona, _grafik(hasil)),
         "kabupaten": kab,
         "hasil": hasil,
         "kartu": _kartu(hasil, lingkup),
@@ -324,10 +337,10 @@ def kelurahan(request, kode):
     zona = kel.puskesmas.zona
     periode, galat = baca_periode(request, zona)
     cakupan = Cakupan.dari(kel)
-    hasil = hitung(cakupan, periode)
+    hasil = _hitung_dasbor(cakupan, periode)
     kajian, jumlah_kajian = _kajian_terbuka(user, kelurahan=kel)
     return render(request, "laporan/dasbor_kelurahan.html", {
-        **_umum(request, periode, galat, zona, _grafik(cakupan, periode)),
+        **_umum(request, periode, galat, zona, _grafik(hasil)),
         "kelurahan": kel,
         "hasil": hasil,
         "kartu": _kartu(hasil, Lingkup(kelurahan=kel.pk), kelurahan=True),

@@ -171,7 +171,12 @@ def get_in_scope(visible: QuerySet[M], pk, *, writable: QuerySet[M] | None = Non
     """
     try:
         obj = visible.get(pk=pk)
-    except (visible.model.DoesNotExist, ValueError, TypeError):
+    except visible.model.DoesNotExist:
+        from audit.services import catat_akses_ditolak  # imported late: audit.services uses this module
+
+        catat_akses_ditolak(model=visible.model, pk=pk)  # only when the object exists elsewhere
+        raise Http404 from None
+    except (ValueError, TypeError):
         raise Http404 from None
     if writable is not None and not writable.filter(pk=obj.pk).exists():
         raise PermissionDenied

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.middleware import RETRY_AFTER_SECONDS
 from dukun.models import Dukun, StatusDukun
 from kemitraan.selectors import jadwal_ringkas
 from kemitraan.services_pertemuan import tindak_lanjut_terlambat
@@ -29,19 +30,28 @@ PAGE_SIZE = 25
 @require_GET
 @never_cache
 def healthz(request):
-    """Database and broker state for monitoring; 503 when the database is down."""
+    """Database and broker state for monitoring; 503 when the database is down.
+
+    When it is down, `database_error` names the error class (OperationalError: cannot connect or the
+    connection broke; InterfaceError: connection closed) — never its message, which can name hosts
+    and users. The connect timeout in settings bounds how long this takes.
+    """
     state = {"database": "ok", "broker": "ok"}
     status = 200
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:
+    except Exception as exc:
         state["database"] = "error"
+        state["database_error"] = type(exc).__name__
         status = 503
     from laporan.tasks import broker_state
 
     state["broker"] = broker_state()
-    return JsonResponse({"status": "ok" if status == 200 else "error", **state}, status=status)
+    response = JsonResponse({"status": "ok" if status == 200 else "error", **state}, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @login_required

@@ -158,6 +158,7 @@ def _form_data(dukun: Dukun, **changes) -> dict:
         "status_sejak": dukun.status_sejak.isoformat() if dukun.status_sejak else "",
         "latitude": dukun.latitude if dukun.latitude is not None else "",
         "longitude": dukun.longitude if dukun.longitude is not None else "",
+        "versi": dukun.versi if dukun.pk else "",  # an edit form carries the version it was loaded with
         "dikenal_oleh": [b.pk for b in dukun.dikenal_oleh.all()] if dukun.pk else [],
         "catatan": dukun.catatan,
     }

@@ -82,6 +82,8 @@ def _edit_data(d: Dukun, **overrides):
         "latitude": "" if d.latitude is None else str(d.latitude),
         "longitude": "" if d.longitude is None else str(d.longitude),
         "dikenal_oleh": [b.pk for b in d.dikenal_oleh.all()], "catatan": d.catatan,
+        # The version the page was loaded with (puskesmas.versi): the stored one, as a fresh page holds it.
+        "versi": Dukun.objects.values_list("versi", flat=True).get(pk=d.pk),
     }
     if d.bisa_baca_tulis:
         data["bisa_baca_tulis"] = "on"

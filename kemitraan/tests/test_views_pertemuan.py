@@ -423,10 +423,15 @@ def test_isian_rencana_salah_ditolak_dengan_pesan(client, cast, overrides, messa
 def _data_ubah(p: Pertemuan, **overrides):
     data = {
         "jenis": p.jenis, "waktu_rencana": timezone.localtime(p.waktu_rencana).strftime("%Y-%m-%dT%H:%M"),
-        "tempat": p.tempat, "fasilitator": p.fasilitator, "materi": p.materi,
+        "tempat": p.tempat, "fasilitator": p.fasilitator, "materi": p.materi, "versi": _versi(p),
     }
     data.update(overrides)
     return data
+
+
+def _versi(p: Pertemuan) -> int:
+    """The version a freshly loaded form carries (puskesmas.versi)."""
+    return Pertemuan.objects.values_list("versi", flat=True).get(pk=p.pk)
 
 
 def test_bikor_mengubah_rencana(client, cast, rapat):
@@ -474,7 +479,8 @@ def test_mencatat_pertemuan_terlaksana(client, cast, rapat):
     assert f'name="waktu_pelaksanaan" value="{rencana}"' in response.content.decode()
     waktu = timezone.localtime(p.waktu_rencana + dt.timedelta(days=1))
     response = _post(client, cast.bikor_a, reverse("pertemuan:laksanakan", args=[p.pk]),
-                     {"waktu_pelaksanaan": waktu.strftime("%Y-%m-%dT%H:%M"), "notulen": "Disepakati rujukan dini."})
+                     {"waktu_pelaksanaan": waktu.strftime("%Y-%m-%dT%H:%M"), "notulen": "Disepakati rujukan dini.",
+                      "versi": _versi(p)})
     assert response.status_code == 302
     p.refresh_from_db()
     assert (p.status, p.notulen) == (StatusPertemuan.TERLAKSANA, "Disepakati rujukan dini.")
@@ -485,7 +491,8 @@ def test_mencatat_terlaksana_di_masa_depan_ditolak_dengan_pesan(client, cast, ra
     before = _snapshot()
     besok = timezone.localtime() + dt.timedelta(days=1)
     response = _post(client, cast.bikor_a, reverse("pertemuan:laksanakan", args=[rapat.a_lewat.pk]),
-                     {"waktu_pelaksanaan": besok.strftime("%Y-%m-%dT%H:%M"), "notulen": "Catatan panjang."})
+                     {"waktu_pelaksanaan": besok.strftime("%Y-%m-%dT%H:%M"), "notulen": "Catatan panjang.",
+                      "versi": _versi(rapat.a_lewat)})
     assert response.status_code == 400
     content = response.content.decode()
     assert "Pertemuan yang terlaksana tidak boleh bertanggal di masa depan." in content

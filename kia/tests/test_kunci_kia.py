@@ -233,7 +233,7 @@ def _edit_post(p: Persalinan, **kw) -> dict:
         "bidan": str(p.bidan_id), "dukun": "", "kehamilan": "", "rujukan": "", "komplikasi_lainnya": "",
         "status_ibu": "hidup", "tanggal_meninggal_ibu": "", "sebab_kematian_ibu": "", "keterangan_kematian_ibu": "",
         "kf1": "", "kf2": "", "kf3": "", "kf4": "", "jasa_dukun_jumlah": "", "jasa_dukun_tanggal": "",
-        "catatan": "diubah lewat halaman",
+        "catatan": "diubah lewat halaman", "versi": Persalinan.objects.get(pk=p.pk).versi,
         "bayi-TOTAL_FORMS": str(len(bayi)), "bayi-INITIAL_FORMS": str(len(bayi)), "bayi-MIN_NUM_FORMS": "0",
         "bayi-MAX_NUM_FORMS": "5",
     }
@@ -278,6 +278,7 @@ def test_baby_page_shows_the_lock(client, cast, persalinan, laporan):
     response = client.post(reverse("kia:bayi_update", args=[bayi.pk]), {
         "kn1": (DI_BULAN_TERKUNCI + dt.timedelta(days=1)).isoformat(), "kn2": "", "kn3": "",
         "tanggal_meninggal": "", "sebab_kematian": "", "keterangan_kematian": "",
+        "versi": persalinan["terkunci"].versi,
     })
     assert response.status_code == 400
     assert PESAN in response.content.decode()
@@ -290,7 +291,7 @@ def test_referral_pages_show_the_lock(client, cast, rujukan, laporan, dukun_set)
     response = client.post(reverse("kia:rujukan_update", args=[rujukan.pk]), {
         "jenis": "dukun_bidan", "kehamilan": "", "dukun": dukun_set.a1.pk, "bidan": "", "fasilitas_tujuan": "",
         "waktu_rujuk": "2025-03-05T09:00", "alasan": "diubah", "tanda_bahaya": ["perdarahan"],
-        "tanda_bahaya_lainnya": "",
+        "tanda_bahaya_lainnya": "", "versi": Rujukan.objects.get(pk=rujukan.pk).versi,
     })
     assert response.status_code == 400
     assert PESAN in response.content.decode()

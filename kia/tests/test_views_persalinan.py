@@ -116,9 +116,15 @@ def _edit_post(p: Persalinan, **kw) -> dict:
               for b in p.bayi.order_by("urutan")]
     fields = {"tanggal": p.tanggal.isoformat(), "jam": "", "tempat": p.tempat, "penolong": p.penolong,
               "bidan": str(p.bidan_id or ""), "dukun": str(p.dukun_id or ""), "catatan": p.catatan}
+    fields.setdefault("versi", _versi(p))
     fields.update(kw)
     bayi = fields.pop("bayi", babies)
     return _post(bayi=bayi, initial=len(babies), **fields)
+
+
+def _versi(p: Persalinan) -> int:
+    """The version a freshly loaded delivery (or baby) form carries (puskesmas.versi)."""
+    return Persalinan.objects.values_list("versi", flat=True).get(pk=p.pk)
 
 
 # --- List ---------------------------------------------------------------------------------------------
@@ -641,7 +647,7 @@ def test_bayi_update_per_role(client, cast, kasus, role):
         assert client.get(url).status_code == expected, attr
         before = _snapshot()
         kn1 = (p.tanggal + dt.timedelta(days=1)).isoformat()
-        response = client.post(url, {"kn1": kn1, "kn2": "", "kn3": "", "tanggal_meninggal": "",
+        response = client.post(url, {"kn1": kn1, "kn2": "", "kn3": "", "tanggal_meninggal": "", "versi": _versi(p),
                                      "sebab_kematian": "", "keterangan_kematian": ""})
         if expected == 200:
             assert response.status_code == 302
@@ -658,6 +664,7 @@ def test_bayi_death_recorded_later_raises_the_alert(client, cast, kasus):
     client.force_login(cast.bidan_a)
     response = client.post(reverse("kia:bayi_update", args=[bayi.pk]), {
         "kn1": "", "kn2": "", "kn3": "", "tanggal_meninggal": (p.tanggal + dt.timedelta(days=3)).isoformat(),
+        "versi": _versi(p),
         "sebab_kematian": "sepsis", "keterangan_kematian": "",
     }, follow=True)
     assert response.status_code == 200
@@ -674,6 +681,7 @@ def test_bayi_update_with_a_visit_outside_its_window_is_refused(client, cast, ka
     before = _snapshot()
     response = client.post(reverse("kia:bayi_update", args=[bayi.pk]), {
         "kn1": (p.tanggal + dt.timedelta(days=5)).isoformat(), "kn2": "", "kn3": "", "tanggal_meninggal": "",
+        "versi": _versi(p),
         "sebab_kematian": "", "keterangan_kematian": "",
     })
     assert response.status_code == 400

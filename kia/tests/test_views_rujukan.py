@@ -89,6 +89,11 @@ def _data(cast, dukun, /, **overrides) -> dict:
     return data
 
 
+def _versi(r: Rujukan) -> int:
+    """The version a freshly loaded edit form carries (puskesmas.versi)."""
+    return Rujukan.objects.values_list("versi", flat=True).get(pk=r.pk)
+
+
 def _hrefs(response) -> list[str]:
     return re.findall(r'(?:href|action|src)="([^"]*)"', response.content.decode())
 
@@ -446,7 +451,7 @@ def test_update_by_scope_refused_changes_nothing(client, cast, rujukan_set, duku
         before = _snapshot()
         response = client.post(url, _data(cast, getattr(dukun_set, attr), bidan=r.bidan_id,
                                           kehamilan=r.kehamilan_id, waktu_rujuk=_lokal(r.waktu_rujuk),
-                                          alasan="Diperbaiki"))
+                                          alasan="Diperbaiki", versi=_versi(r)))
         if _expected(role, attr) == 200:
             assert response.status_code == 302, attr
             r.refresh_from_db()
@@ -462,7 +467,7 @@ def test_update_cannot_put_the_referral_after_the_arrival(client, cast, rujukan_
     before = _snapshot()
     client.force_login(cast.bidan_a)
     response = client.post(reverse("kia:rujukan_update", args=[r.pk]), _data(
-        cast, dukun_set.a1, waktu_rujuk=_lokal(r.waktu_rujuk + dt.timedelta(hours=2))))
+        cast, dukun_set.a1, waktu_rujuk=_lokal(r.waktu_rujuk + dt.timedelta(hours=2)), versi=_versi(r)))
     assert response.status_code == 400
     assert "Waktu sampai harus sesudah waktu dirujuk." in response.content.decode()
     assert _snapshot() == before

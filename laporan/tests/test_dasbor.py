@@ -527,9 +527,9 @@ def test_numbers_are_in_indonesian_form(client, data):
 
 # --- Query counts -----------------------------------------------------------------------------------
 
-MAKS_PUSKESMAS = 45
-MAKS_KABUPATEN = 45
-MAKS_KELURAHAN = 30
+MAKS_PUSKESMAS = 12
+MAKS_KABUPATEN = 12
+MAKS_KELURAHAN = 12
 
 
 def _puskesmas_dengan(n_kelurahan: int, kab, kec, prefix: str):

@@ -11,6 +11,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dukun.tests.factories import DukunFactory
 from kemitraan.models import StatusTindakLanjut
@@ -281,7 +282,7 @@ def test_queries_are_the_same_for_1_and_30_puskesmas(db, django_assert_num_queri
 
 def test_the_query_count_does_not_depend_on_the_scope_level(contoh, django_assert_max_num_queries):
     for nama in ("PA", "kota"):
-        with django_assert_max_num_queries(40):
+        with django_assert_max_num_queries(3):  # the zone, one statement for every source, the kelurahan
             hitung(contoh.cakupan(nama), TAHUN, kelompok="kelurahan")
     with django_assert_max_num_queries(2):  # the scope's zone, then one query for both measures
         tren(contoh.cakupan("PA"), TAHUN.bulan_bulan(), ["persalinan_jumlah", "persalinan_dukun_sendiri"])
@@ -319,3 +320,47 @@ def test_the_trend_keeps_no_data_apart_from_zero(contoh):
     februari = rows[1]
     assert februari["persalinan_jumlah"] == 0
     assert februari["rujukan_median_menit"] is None
+
+
+# --- One statement for every source (hitung.jalankan) ----------------------------------------------
+
+
+@pytest.mark.parametrize("kelompok", [None, "puskesmas", "kelurahan"])
+def test_the_single_statement_reads_exactly_what_each_query_reads(contoh, kelompok):
+    """Values AND types: the JSON transport must give what Django gives (Decimal sums, durations, ints)."""
+    from laporan import hitung as mesin
+
+    cakupan, periode = contoh.cakupan("kota"), [TAHUN, Periode.bulan(2025, 3)]
+    with timezone.override(cakupan.zona()):
+        bacaan = [mesin._bacaan_sumber(s, cakupan, periode, kelompok) for s in [*mesin.SUMBER_MENTAH, *mesin.SUMBER]]
+        bacaan.append(mesin._bacaan_rencana(cakupan, periode, kelompok))
+        querysets = [qs for b in bacaan if b is not None for qs in b.querysets]
+        satu_per_satu = [list(qs) for qs in querysets]
+        with CaptureQueriesContext(connection) as q:
+            sekaligus = mesin.jalankan(querysets)
+    assert len(q) == (1 if connection.vendor == "postgresql" else len(querysets))
+
+    def kunci(rows):
+        return sorted(rows, key=lambda r: [str(v) for v in r.values()])
+
+    assert any(r.get("rujukan_median__p0") for rows in satu_per_satu for r in rows)  # the example has one
+    for a, b in zip(satu_per_satu, sekaligus, strict=True):
+        assert kunci(a) == kunci(b)
+        for ra, rb in zip(kunci(a), kunci(b), strict=True):
+            assert {k: type(v) for k, v in ra.items()} == {k: type(v) for k, v in rb.items()}
+
+
+def test_a_referral_day_is_the_scope_zone_day_read_through_a_datetime_range(cast, dukun_set):
+    """The referral day is the day in the Puskesmas' zone, read as a range on waktu_rujuk (its index applies),
+    not as waktu_rujuk::date: 23:30 in Jakarta on 31 March is still March; 00:30 on 1 April is April."""
+    pkm = cast.w.puskesmas_a
+    for jam in (dt.datetime(2025, 3, 31, 23, 30, tzinfo=WIB), dt.datetime(2025, 4, 1, 0, 30, tzinfo=WIB)):
+        RujukanFactory(ibu=IbuFactory(kelurahan=cast.w.a1), dukun=dukun_set.a1, waktu_rujuk=jam)
+    cakupan = Cakupan.dari(pkm)
+    with CaptureQueriesContext(connection) as q:
+        # Not whole months: the raw referrals.
+        maret = hitung(cakupan, Periode.rentang(dt.date(2025, 3, 31), dt.date(2025, 3, 31)), pembanding=False)
+        april = hitung(cakupan, Periode.rentang(dt.date(2025, 4, 1), dt.date(2025, 4, 2)), pembanding=False)
+    assert (maret.ukuran["rujukan_jumlah"], april.ukuran["rujukan_jumlah"]) == (1, 1)
+    sql = " ".join(x["sql"] for x in q.captured_queries)
+    assert "waktu_rujuk" in sql and "AT TIME ZONE" not in sql  # how Django writes a __date lookup

@@ -377,6 +377,7 @@ def test_meeting_edit_page_shows_the_lock_and_saves_nothing(client, cast, rapat,
     client.force_login(cast.bikor_a)
     response = client.post(reverse("pertemuan:update", args=[p.pk]), {
         "jenis": p.jenis, "waktu_rencana": "2025-03-12T10:00", "tempat": "diubah", "fasilitator": "", "materi": "",
+        "versi": p.versi,  # the version the page was loaded with (puskesmas.versi)
     })
     assert response.status_code == 400
     assert PESAN in response.content.decode()
@@ -389,6 +390,7 @@ def test_meeting_moved_into_a_locked_month_on_the_page_is_refused(client, cast, 
     client.force_login(cast.bikor_a)
     response = client.post(reverse("pertemuan:update", args=[p.pk]), {
         "jenis": p.jenis, "waktu_rencana": "2025-03-20T10:00", "tempat": "asli", "fasilitator": "", "materi": "",
+        "versi": p.versi,
     })
     assert response.status_code == 400
     assert PESAN in response.content.decode()

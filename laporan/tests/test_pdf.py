@@ -224,8 +224,9 @@ def eager_celery(settings):
     app.conf.task_always_eager = saved
 
 
-def test_eager_task_records_a_failure_instead_of_leaving_the_unduhan_processing(dukun_set, cast, eager_celery,
-                                                                              monkeypatch):
+def test_eager_task_records_a_failure_instead_of_leaving_the_unduhan_processing(
+    dukun_set, cast, eager_celery, monkeypatch, django_capture_on_commit_callbacks
+):
     unduhan = _unduhan(cast.bikor_a, cast.w.puskesmas_a)
 
     def disk_full(*args, **kwargs):
@@ -233,7 +234,8 @@ def test_eager_task_records_a_failure_instead_of_leaving_the_unduhan_processing(
 
     monkeypatch.setattr(services.os, "fsync", disk_full)
 
-    enqueue_unduhan(unduhan.pk)  # an eager task cannot retry; the save that enqueued it must not fail
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_unduhan(unduhan.pk)  # an eager task cannot retry; the save that enqueued it must not fail
 
     unduhan.refresh_from_db()
     assert unduhan.status == StatusUnduhan.FAILED
@@ -241,10 +243,11 @@ def test_eager_task_records_a_failure_instead_of_leaving_the_unduhan_processing(
     assert _leftover_tmp() == []
 
 
-def test_eager_task_renders_the_pdf(dukun_set, cast, eager_celery):
+def test_eager_task_renders_the_pdf(dukun_set, cast, eager_celery, django_capture_on_commit_callbacks):
     unduhan = _unduhan(cast.bikor_a, cast.w.puskesmas_a)
 
-    enqueue_unduhan(unduhan.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # enqueued tasks run after commit
+        enqueue_unduhan(unduhan.pk)
 
     unduhan.refresh_from_db()
     assert unduhan.status == StatusUnduhan.COMPLETE

@@ -291,7 +291,8 @@ def test_rerender_button_renders_a_missing_approved_pdf(client, cast, bulan, eag
     client.force_login(cast.bikor_a)
     assert client.post(_url("bulanan_render_ulang", cast.w.puskesmas_a, bulan)).status_code == 403
     client.force_login(cast.kapus_a)
-    client.post(_url("bulanan_render_ulang", cast.w.puskesmas_a, bulan))
+    with django_capture_on_commit_callbacks(execute=True):  # the render is sent after commit
+        client.post(_url("bulanan_render_ulang", cast.w.puskesmas_a, bulan))
     assert LaporanBulanan.objects.get().checksum
 
 
