@@ -27,6 +27,7 @@ import io
 import os
 import random
 import resource
+import secrets
 import sys
 import tempfile
 import time
@@ -35,7 +36,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+# Production settings refuse a short key; a random one per run is enough for a benchmark.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 import django  # noqa: E402
 
