@@ -53,8 +53,20 @@ def pytest_runtest_setup(item):
     _pasang()
 
 
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist (the controller): a worker's findings travel back in its `workeroutput`."""
+    for t in getattr(node, "workeroutput", {}).get("nik_temuan", []):
+        if len(penangkap.temuan) < MAKS_TEMUAN:
+            penangkap.temuan.append(t)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        # An xdist worker: its exit status is not the run's; the controller reports and fails the run.
+        workeroutput["nik_temuan"] = list(penangkap.temuan)
+        return
     if not penangkap.temuan:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

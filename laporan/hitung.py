@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -613,15 +614,17 @@ class Tersusun:
 
 
 def jalankan(querysets: Sequence[QuerySet | Tersusun]) -> list[list[dict]]:
-    """The rows of each values() queryset, as `list(qs)` would give them.
+    """The rows of each values() queryset, as `list(qs)` would give them, in ONE statement.
 
-    On PostgreSQL this is ONE statement: every query wrapped as `SELECT i, row_to_json(t) FROM (query) t`
-    and joined with UNION ALL, so a page's dozen sources cost one round trip and the number of queries
-    does not grow with the sources a page shows. PostgreSQL still plans and runs each part on its own (with
-    its own indexes); only the transport is shared. Other databases (SQLite in a quick run) run the
-    queries one by one."""
+    Every query is wrapped as `SELECT i, <its row as JSON> FROM (query) t` and the parts are joined with
+    UNION ALL, so a page's dozen sources cost one round trip and the number of queries does not grow with
+    the sources a page shows. The database still plans and runs each part on its own (with its own
+    indexes); only the transport is shared. PostgreSQL: `row_to_json`; SQLite: `json_array` of the
+    columns, converted back by Django's own converters."""
     if not querysets:
         return []
+    if connection.vendor == "sqlite":
+        return _jalankan_sqlite(querysets)
     if connection.vendor != "postgresql":
         return [list(qs) for qs in querysets]
     tersusun = [q if isinstance(q, Tersusun) else Tersusun(q) for q in querysets]
@@ -639,6 +642,53 @@ def jalankan(querysets: Sequence[QuerySet | Tersusun]) -> list[list[dict]]:
             for nama, f in t.ubah.items():
                 if row.get(nama) is not None:
                     row[nama] = f(row[nama])
+    return hasil
+
+
+_SQLITE_ARG = 100
+
+
+def _jalankan_sqlite(querysets: Sequence[QuerySet]) -> list[list[dict]]:
+    """SQLite's single statement. SQLite has no row_to_json, so each part names its columns (compiled with
+    column aliases, as Django compiles a subquery) in a `json_array`, and its rows go through the same
+    converters `list(qs)` applies (Decimal quantized, durations, dates, booleans): the values and their types
+    are what one query per source gives. SQLite writes a REAL with 15 significant digits, the precision
+    Django's SQLite Decimal converter keeps anyway."""
+    bagian, params, bentuk = [], [], []
+    for i, qs in enumerate(querysets):
+        query = qs.query
+        compiler = query.get_compiler(connection=connection)
+        try:
+            sql, p = compiler.as_sql(with_col_aliases=True)
+        except EmptyResultSet:  # e.g. `id__in=[]`: list(qs) would give no rows without asking
+            bentuk.append(None)
+            continue
+        select = compiler.select[: compiler.col_count]
+        kolom = [f"t.{connection.ops.quote_name(alias)}" for _expr, _sql, alias in select]
+        # A function takes at most 127 arguments in SQLite's default build: wide rows travel in slices.
+        irisan = ", ".join(f"json_array({', '.join(kolom[k:k + _SQLITE_ARG])})"
+                           for k in range(0, len(kolom), _SQLITE_ARG))
+        names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select,
+        ]
+        bagian.append(f"SELECT {i} AS i, json_array({irisan}) AS j FROM ({sql}) t")
+        params.extend(p)
+        bentuk.append((compiler, compiler.get_converters([expr for expr, _sql, _alias in select]), names))
+    mentah: list[list[list]] = [[] for _qs in querysets]
+    if bagian:
+        with connection.cursor() as cur:
+            cur.execute(" UNION ALL ".join(bagian), params)
+            for i, teks in cur.fetchall():
+                mentah[i].append([v for bagian_baris in json.loads(teks) for v in bagian_baris])
+    hasil: list[list[dict]] = []
+    for rows, b in zip(mentah, bentuk, strict=True):
+        if b is None:
+            hasil.append([])
+            continue
+        compiler, converters, names = b
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        hasil.append([dict(zip(names, row, strict=True)) for row in rows])
     return hasil
 
 

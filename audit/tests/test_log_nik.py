@@ -83,7 +83,7 @@ def test_the_error_report_masks_nik_in_locals_and_the_exception():
     assert "duplicate key" in reporter.get_traceback_text()
 
 
-def _pytest_telanjang(tmp_path, isi_test: str) -> subprocess.CompletedProcess:
+def _pytest_telanjang(tmp_path, isi_test: str, *args: str) -> subprocess.CompletedProcess:
     """A bare pytest run (no Django) with only the session check plugin and one test file."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     (tmp_path / "test_log.py").write_text(textwrap.dedent(isi_test))
@@ -91,7 +91,7 @@ def _pytest_telanjang(tmp_path, isi_test: str) -> subprocess.CompletedProcess:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", "-p", "no:randomly",
-         "-p", "audit.pengawas_log", str(tmp_path / "test_log.py")],
+         "-p", "audit.pengawas_log", *args, str(tmp_path / "test_log.py")],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )
 
@@ -107,6 +107,23 @@ def test_the_session_check_fails_a_run_that_logged_a_nik_even_if_every_test_pass
     assert "1 passed" in hasil.stdout
     assert "NIK-shaped number found in the captured logs" in hasil.stdout
     assert NIK_A not in hasil.stdout  # the report itself shows it masked
+
+
+def test_the_session_check_fails_a_parallel_run_whose_worker_logged_a_nik(tmp_path):
+    """`make test` runs on pytest-xdist workers: a worker's finding must fail the whole run."""
+    hasil = _pytest_telanjang(tmp_path, f"""
+        import logging
+
+        def test_logs_a_nik():
+            logging.getLogger("bocor").warning("NIK %s", "{NIK_A}")
+
+        def test_logs_nothing():
+            pass
+    """, "-n", "2")
+    assert hasil.returncode == pytest.ExitCode.TESTS_FAILED, hasil.stdout + hasil.stderr
+    assert "2 passed" in hasil.stdout
+    assert "NIK-shaped number found in the captured logs" in hasil.stdout
+    assert NIK_A not in hasil.stdout
 
 
 def test_the_session_check_passes_a_clean_run(tmp_path):

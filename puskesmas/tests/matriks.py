@@ -21,6 +21,7 @@ Expectations (`harapan`):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -516,21 +517,25 @@ MODEL_TANPA_SIDIK = {"puskesmas.user"}  # last_login moves at every login; its r
 
 
 def sidik_data() -> dict[str, str]:
-    """Per table: row count and an md5 of all its rows, in one query."""
-    bagian = []
-    for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if meta.app_label in APP_TANPA_SIDIK or not meta.managed or meta.proxy:
-            continue
-        tabel = connection.ops.quote_name(meta.db_table)
-        if meta.label_lower in MODEL_TANPA_SIDIK:
-            isi = "''"
-        else:
-            isi = "coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '')"
-        bagian.append(f"SELECT '{meta.db_table}', count(*)::text || ':' || {isi} FROM {tabel} x")
+    """Per table: its row count and a digest of all its rows, on any database.
+
+    The rows are read as the database driver gives them and digested here (sorted by their text, so the
+    order the database returns them in does not matter): the same check on SQLite and PostgreSQL."""
+    out = {}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(bagian))
-        return dict(cursor.fetchall())
+        for model in apps.get_models(include_auto_created=True):
+            meta = model._meta
+            if meta.app_label in APP_TANPA_SIDIK or not meta.managed or meta.proxy:
+                continue
+            tabel = connection.ops.quote_name(meta.db_table)
+            if meta.label_lower in MODEL_TANPA_SIDIK:
+                cursor.execute(f"SELECT count(*) FROM {tabel}")
+                out[meta.db_table] = f"{cursor.fetchone()[0]}:"
+                continue
+            cursor.execute(f"SELECT * FROM {tabel}")
+            baris = sorted(repr(row) for row in cursor.fetchall())
+            out[meta.db_table] = f"{len(baris)}:{hashlib.sha256(chr(10).join(baris).encode()).hexdigest()}"
+    return out
 
 
 # --- Forged POSTs: a valid form of A with one foreign key pointing at B ------------------------------------
