@@ -44,8 +44,11 @@ run: deps
 	@echo "Kemitraan Bidan–Dukun berjalan di http://$(HOST):$(PORT)  (Ctrl+C untuk berhenti)"
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Tests run on pytest-xdist workers (one database each); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+
 test: deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmark (issue 7; see README "Benchmark"). Full: on BENCH_DATABASE_URL (name must contain bench or skala;
 # generated at SCALE when empty), writes bench/results.json. Quick: a throwaway database, CI-sized.

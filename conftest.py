@@ -63,6 +63,26 @@ def _force_login_lewati_dua_langkah(request, monkeypatch):
     )
 
 
+@pytest.fixture(autouse=True)
+def _jam_tetap(request):
+    """`@pytest.mark.jam("2026-11-18T10:00+07:00")`: the test runs on a clock that starts at that instant and
+    ticks (datetime, date.today, time.time; also inside the live server's thread). A test whose outcome
+    depends on the hour or the date it runs at takes a fixed one, so that it passes at any hour
+    (`make test-jam` runs the suite at the hours a date turns over to prove it)."""
+    penanda = request.node.get_closest_marker("jam")
+    if penanda is None:
+        yield
+        return
+    import datetime as dt
+
+    import time_machine
+
+    mulai = dt.datetime.fromisoformat(penanda.args[0])
+    assert mulai.tzinfo is not None, f"@pytest.mark.jam({penanda.args[0]!r}) needs an offset"
+    with time_machine.travel(mulai, tick=True):
+        yield
+
+
 @pytest.fixture
 def wilayah(db):
     return bangun_wilayah()

@@ -898,5 +898,3 @@ TREN_PA_2025 = {
     "persalinan_penolong_bidan": [1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0],
     "kematian_bayi": [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0],   # Jan P9, Mar P2, May P3b, Jul P7
 }
-
-SIAP = True

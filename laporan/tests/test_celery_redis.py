@@ -1,7 +1,8 @@
 """Downloads through a real broker: Redis, a Celery worker (in a thread of this process) and the database.
 
-The tests marked `redis` need REDIS_URL (e.g. redis://127.0.0.1:6379/0) and are skipped without it.
-The others check what happens when the broker is down, and need nothing.
+The tests marked `redis` use the Redis named by REDIS_URL (CI: redis://127.0.0.1:6379/0); without it, a
+redis-server of their own on a free port (a newcomer's `make test`), and they are skipped, saying so, only when
+neither is there. The others check what happens when the broker is down, and need nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import contextlib
 import io
 import logging
 import os
+import shutil
 import time
 import uuid
 import warnings
@@ -25,15 +27,28 @@ from pypdf import PdfReader
 from laporan import services
 from laporan.models import JenisUnduhan, StatusUnduhan, Unduhan
 from laporan.tasks import enqueue_unduhan, render_unduhan
+from outbox.tests.redis_sendiri import RedisSendiri, free_port
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CLOSED_PORT_URL = "redis://127.0.0.1:6390/0"  # nothing listens there
 WAIT_SECONDS = 60
 
-requires_redis = pytest.mark.skipif(
-    not REDIS_URL,
-    reason="REDIS_URL is not set: this test needs a real Redis broker, e.g. REDIS_URL=redis://127.0.0.1:6379/0",
-)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """CI's Redis (REDIS_URL), else one started for this module."""
+    if REDIS_URL:
+        yield REDIS_URL
+        return
+    if not shutil.which("redis-server"):
+        pytest.skip("REDIS_URL is not set and redis-server is not installed: this test needs a real Redis broker")
+    server = RedisSendiri(port=free_port())
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.kill()
 
 
 def _reset_broker_pools(app) -> None:
@@ -47,7 +62,7 @@ def _reset_broker_pools(app) -> None:
 
 
 @pytest.fixture
-def celery_app(settings):
+def celery_app(settings, redis_url):
     """The project's Celery app for a real broker: not eager, its own queue, restored afterwards."""
     from config.celery import app
 
@@ -55,9 +70,9 @@ def celery_app(settings):
     saved = {key: app.conf[key] for key in keys}
     queue = f"test-kemitraan-{uuid.uuid4().hex[:12]}"
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.REDIS_URL = REDIS_URL
+    settings.REDIS_URL = redis_url
     app.conf.task_always_eager = False
-    app.conf.broker_url = REDIS_URL
+    app.conf.broker_url = redis_url
     # A queue of its own: no stale message of an earlier run reaches this worker, and this
     # test's messages reach no other worker.
     app.conf.task_default_queue = queue
@@ -68,7 +83,7 @@ def celery_app(settings):
     _reset_broker_pools(app)
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(f"*{queue}*"):
         client.delete(key)
     client.close()
@@ -77,6 +92,10 @@ def celery_app(settings):
 @pytest.fixture
 def worker(transactional_db, celery_app):
     """A worker thread consuming the test queue; the data it reads must be committed (transactional_db)."""
+    if connections["default"].vendor == "sqlite":
+        # SQLite's in-memory test database is shared between threads with table-level locks: the worker's
+        # writes and the test's polling refuse each other ("database table is locked").
+        pytest.skip("a worker thread beside the test needs a database two connections can use at once: PostgreSQL")
 
     def close_db_connections(**kwargs):
         # Runs in the worker thread after each task: its own connection must not outlive the test,
@@ -140,7 +159,6 @@ def _unduhan(cast, user=None, puskesmas=None) -> Unduhan:
 
 
 @pytest.mark.redis
-@requires_redis
 def test_worker_renders_the_pdf_sent_through_redis(worker, dukun_set, cast, settings):
     unduhan = _unduhan(cast)
 
@@ -157,7 +175,6 @@ def test_worker_renders_the_pdf_sent_through_redis(worker, dukun_set, cast, sett
 
 
 @pytest.mark.redis
-@requires_redis
 def test_request_is_published_after_commit_and_rendered_by_the_worker(worker, dukun_set, cast, settings):
     unduhan = services.unduhan_request(user=cast.bidan_a, puskesmas=cast.w.puskesmas_a)
 
@@ -170,7 +187,6 @@ def test_request_is_published_after_commit_and_rendered_by_the_worker(worker, du
 
 
 @pytest.mark.redis
-@requires_redis
 def test_worker_retries_a_passing_disk_error_and_completes(worker, dukun_set, cast, settings, monkeypatch):
     real_write = services.write_private_file
     attempts = []
@@ -193,7 +209,6 @@ def test_worker_retries_a_passing_disk_error_and_completes(worker, dukun_set, ca
 
 
 @pytest.mark.redis
-@requires_redis
 def test_worker_marks_the_unduhan_failed_when_rendering_breaks(worker, dukun_set, cast, monkeypatch):
     def broken(template, context):
         raise RuntimeError("WeasyPrint rusak")
@@ -210,10 +225,9 @@ def test_worker_marks_the_unduhan_failed_when_rendering_breaks(worker, dukun_set
 
 
 @pytest.mark.redis
-@requires_redis
-def test_healthz_reports_broker_ok_with_redis(client, db, settings):
+def test_healthz_reports_broker_ok_with_redis(client, db, settings, redis_url):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.REDIS_URL = REDIS_URL
+    settings.REDIS_URL = redis_url
 
     response = client.get("/healthz")
 

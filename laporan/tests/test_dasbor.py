@@ -11,7 +11,6 @@ death; for Kota Jambi (A + B): 6 deliveries, Pn 50,00%, 3 by a dukun alone.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlparse
@@ -603,9 +602,6 @@ def test_every_role_finds_the_dashboard_in_the_menu_and_on_home(client, cast, us
 
 # --- The worked district example (laporan/tests/contoh.py, by H4) -----------------------------------
 
-CONTOH = importlib.util.find_spec("laporan.tests.contoh")
-
-
 def _sel_html(html: str, penanda: str, kode: str) -> str:
     """The text of the cell `kode` in the table row marked by `penanda` (an attribute of its <tr>)."""
     awal = html.index(penanda)
@@ -615,14 +611,11 @@ def _sel_html(html: str, penanda: str, kode: str) -> str:
     return m.group(1)
 
 
-@pytest.mark.skipif(CONTOH is None, reason="laporan/tests/contoh.py (the worked example) does not exist yet")
 @pytest.mark.parametrize("kode_periode", ["2025", "2025-03"])
 def test_dashboards_show_the_worked_example_figure_by_figure(client, cast, kode_periode):
     """H4's district example, computed by hand: every figure the Dinkes and the Puskesmas dashboards show."""
     from laporan.tests import contoh
 
-    if not getattr(contoh, "SIAP", False):
-        pytest.skip("laporan/tests/contoh.py is not ready (SIAP is not True)")
     c = contoh.buat_contoh(cast)
     diperiksa = 0
 
