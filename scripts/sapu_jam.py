@@ -3,10 +3,11 @@
 year turns over, or where an hour a test might assume has not come yet.
 
 Each instant is one pytest run with `--jam INSTANT` (config/testenv.py: the run's clock starts there and ticks;
-each xdist worker travels on its own). The instants are the next ones from today, in WIB (the default zone):
-tomorrow at 00:30, 05:30 (UTC is still on the day before), 08:59 and 09:01 (either side of the hour a meeting is
-planned at in the tests) and 23:59, then 31 December at 23:59 and 1 January at 00:30. Arguments after `--` go to
-pytest (the selection, `-n`); the exit code is 1 when any run failed. The table at the end says which.
+each xdist worker travels on its own). Five runs cover every hour and date asked for, at the next year end, in
+WIB (the default zone): 31 December at 08:59 and 09:01 (either side of the hour a meeting is planned at in the
+tests) and 23:59 (the day, month and year turn over during the run), 1 January at 00:30 and at 05:30 (UTC is
+still on 31 December of the year before). Arguments after `--` go to pytest (the selection, `-n`); the exit
+code is 1 when any run failed. The table at the end says which.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
 def instants(today: dt.date) -> list[dt.datetime]:
-    besok = today + dt.timedelta(days=1)
-    at = [dt.datetime.combine(besok, dt.time(h, m), WIB) for h, m in ((0, 30), (5, 30), (8, 59), (9, 1), (23, 59))]
     akhir_tahun = dt.date(today.year, 12, 31)
     if akhir_tahun <= today:
         akhir_tahun = dt.date(today.year + 1, 12, 31)
-    at.append(dt.datetime.combine(akhir_tahun, dt.time(23, 59), WIB))
-    at.append(dt.datetime.combine(akhir_tahun + dt.timedelta(days=1), dt.time(0, 30), WIB))
-    return at
+    awal_tahun = akhir_tahun + dt.timedelta(days=1)
+    return [
+        dt.datetime.combine(hari, dt.time(jam, menit), WIB)
+        for hari, jam, menit in ((akhir_tahun, 8, 59), (akhir_tahun, 9, 1), (akhir_tahun, 23, 59),
+                                 (awal_tahun, 0, 30), (awal_tahun, 5, 30))
+    ]
 
 
 def main(argv: list[str]) -> int:
