@@ -652,8 +652,8 @@ def _jalankan_sqlite(querysets: Sequence[QuerySet]) -> list[list[dict]]:
     """SQLite's single statement. SQLite has no row_to_json, so each part names its columns (compiled with
     column aliases, as Django compiles a subquery) in a `json_array`, and its rows go through the same
     converters `list(qs)` applies (Decimal quantized, durations, dates, booleans): the values and their types
-    are what one query per source gives. SQLite writes a REAL with 15 significant digits, the precision
-    Django's SQLite Decimal converter keeps anyway."""
+    are what one query per source gives (`test_the_single_statement_reads_exactly_what_each_query_reads`
+    compares both, value by value and type by type, on each backend)."""
     bagian, params, bentuk = [], [], []
     for i, qs in enumerate(querysets):
         query = qs.query

@@ -533,8 +533,11 @@ def sidik_data() -> dict[str, str]:
                 out[meta.db_table] = f"{cursor.fetchone()[0]}:"
                 continue
             cursor.execute(f"SELECT * FROM {tabel}")
-            baris = sorted(repr(row) for row in cursor.fetchall())
-            out[meta.db_table] = f"{len(baris)}:{hashlib.sha256(chr(10).join(baris).encode()).hexdigest()}"
+            # bytes, not the driver's memoryview (whose repr is an address) should a binary column appear.
+            baris = sorted(repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row))
+                           for row in cursor.fetchall())
+            digest = hashlib.sha256("\n".join(baris).encode()).hexdigest()
+            out[meta.db_table] = f"{len(baris)}:{digest}"
     return out
 
 
