@@ -53,7 +53,7 @@ test: deps
 # The clock sweep (README "Tests and CI"): the date-sensitive tests at five instants around a year end. Left
 # out: what reads no calendar (infrastructure: config, outbox, backups; the benchmark, the scale generator, the
 # region loader, the NIK-log subprocess runs) and the access matrix's role refusals (its GETs of every page stay).
-JAM_TESTS ?= -m "not bench" --ignore=config --ignore=outbox --ignore=cadangan --ignore=skala --ignore=bench \
+JAM_TESTS ?= --ignore=config --ignore=outbox --ignore=cadangan --ignore=skala --ignore=bench \
 	--ignore=puskesmas/tests/test_load_wilayah.py --ignore=audit/tests/test_log_nik.py \
 	--deselect "puskesmas/tests/test_matriks_akses.py::test_post[" \
 	--deselect "puskesmas/tests/test_matriks_akses.py::test_admin_hanya_untuk_staf["
