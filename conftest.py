@@ -73,13 +73,9 @@ def _jam_tetap(request):
     if penanda is None:
         yield
         return
-    import datetime as dt
+    from config.testenv import perjalanan_jam
 
-    import time_machine
-
-    mulai = dt.datetime.fromisoformat(penanda.args[0])
-    assert mulai.tzinfo is not None, f"@pytest.mark.jam({penanda.args[0]!r}) needs an offset"
-    with time_machine.travel(mulai, tick=True):
+    with perjalanan_jam(penanda.args[0], "@pytest.mark.jam"):
         yield
 
 

@@ -30,18 +30,24 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_configure(config):
-    instant = config.getoption("jam")
-    if not instant:
-        return
+def perjalanan_jam(instant: str, asal: str):
+    """A ticking clock starting at `instant` (ISO 8601 with an offset): time_machine's travel, not started.
+    Shared by `--jam` (the run) and `@pytest.mark.jam` (one test, the root conftest)."""
     import datetime as dt
 
     import time_machine
 
     mulai = dt.datetime.fromisoformat(instant)
     if mulai.tzinfo is None:
-        raise ValueError(f"--jam {instant}: give the offset too, e.g. 2027-01-01T00:30+07:00")
-    perjalanan = time_machine.travel(mulai, tick=True)
+        raise ValueError(f"{asal} {instant!r}: give the offset too, e.g. 2027-01-01T00:30+07:00")
+    return time_machine.travel(mulai, tick=True)
+
+
+def pytest_configure(config):
+    instant = config.getoption("jam")
+    if not instant:
+        return
+    perjalanan = perjalanan_jam(instant, "--jam")
     perjalanan.start()
     config.add_cleanup(perjalanan.stop)
 
